@@ -1,0 +1,1 @@
+"""Flink jobs of maskstream, one module per job."""

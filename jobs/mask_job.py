@@ -1,0 +1,118 @@
+"""The mask job: raw table -> vectorized masking UDF -> append-only masked table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyflink.table import TableEnvironment
+
+from jobs.mask_projection import compile_insert
+from maskstream.config import JobConfig, load_config
+from maskstream.flink_env import create_table_env
+from maskstream.sql_files import SchemaMismatchError, load_sql_file
+from udfs.flink_udf import function_name, mask_udf
+from udfs.keys import load_keyring
+from udfs.masking import SINK_METADATA
+from udfs.policy import Policy, load_policy, table_name
+from udfs.sql_types import parse_sql_type
+
+
+@dataclass(frozen=True)
+class MaskJob:
+    """A built, not yet executed, mask job."""
+
+    policy: Policy
+    insert_sql: str
+    raw_sql: Path
+    masked_sql: Path
+
+
+def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str]) -> None:
+    for statement in load_sql_file(path, variables):
+        if statement.set_key is not None:
+            t_env.get_config().set(statement.set_key, statement.set_value or "")
+        else:
+            t_env.execute_sql(statement.text)
+
+
+def _columns(t_env: TableEnvironment, table: str) -> list[tuple[str, str, bool]]:
+    """(name, type, physical) of each column, as DESCRIBE prints them."""
+    rows = t_env.execute_sql(f"DESCRIBE `{table}`").collect()
+    with rows:
+        return [(r[0], str(r[1]), not (r[4] or "")) for r in rows]
+
+
+def _same_type(ddl_type: str, declared: str) -> bool:
+    ddl_type = ddl_type.replace(" NOT NULL", "")
+    try:
+        return parse_sql_type(ddl_type) == parse_sql_type(declared)
+    except ValueError:
+        return False
+
+
+def check_schema(
+    t_env: TableEnvironment, table: str, ddl_file: Path, expected: list[tuple[str, str]]
+) -> None:
+    """The physical columns of `table` must be exactly `expected`, in order."""
+    actual = [(n, t) for n, t, physical in _columns(t_env, table) if physical]
+    problems = []
+    actual_names = [n for n, _ in actual]
+    for name, declared in expected:
+        if name not in actual_names:
+            problems.append(f"column `{name}` is missing; add `{name} {declared}`")
+    for name, ddl_type in actual:
+        want = dict(expected).get(name)
+        if want is None:
+            problems.append(f"column `{name}` is not in the policy; remove it or declare it")
+        elif not _same_type(ddl_type, want):
+            problems.append(f"column `{name}` is {ddl_type}, the policy needs {want}")
+    if not problems and actual_names != [n for n, _ in expected]:
+        problems.append("columns are out of order; list them in the policy's order")
+    if problems:
+        raise SchemaMismatchError(
+            f"{ddl_file}: table `{table}` does not match the policy:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = None) -> MaskJob:
+    """Define the tables, register the masking UDF and compile the INSERT; execute nothing."""
+    policy = policy or load_policy(config.policy_path)
+    if policy.needs_key:
+        load_keyring()  # fail at start-up, on the client, if the key is missing or weak
+    raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
+    raw_sql, masked_sql = config.sql_dir / f"{raw}.sql", config.sql_dir / f"{masked}.sql"
+    run_sql_file(t_env, raw_sql, config.variables)
+    run_sql_file(t_env, masked_sql, config.variables)
+    check_schema(t_env, raw, raw_sql, [(f.name, f.input_type.sql) for f in policy.fields])
+    if "source_ref" not in [n for n, _, _ in _columns(t_env, raw)]:
+        raise SchemaMismatchError(
+            f"{raw_sql}: table `{raw}` has no `source_ref` column. Fix: add a computed column "
+            "with the source coordinates, e.g. `source_ref AS CONCAT('file:', file_path)`"
+        )
+    sink_columns = [(f.name, f.output_type.sql) for f in policy.fields]
+    sink_columns += [(name, sql_type.sql) for name, sql_type in SINK_METADATA]
+    check_schema(t_env, masked, masked_sql, sink_columns)
+    function = function_name(policy)
+    t_env.create_temporary_system_function(function, mask_udf(policy))
+    return MaskJob(policy, compile_insert(policy, function), raw_sql, masked_sql)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for `flink run -py jobs/mask_job.py` and `python -m jobs.mask_job`."""
+    parser = argparse.ArgumentParser(prog="mask_job", description=__doc__)
+    parser.add_argument("--env", default="local")
+    parser.add_argument("--policy")
+    args = parser.parse_args(argv)
+    config = load_config(args.env, policy=args.policy)
+    t_env = create_table_env(config.flink)
+    job = build(t_env, config)
+    t_env.execute_sql(job.insert_sql)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

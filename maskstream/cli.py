@@ -1,0 +1,179 @@
+"""The `maskstream` command line: generate, policy check, explain, preview, run."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from maskstream.config import PROJECT_DIR, ConfigError, load_config
+from maskstream.sql_files import SqlFileError, load_sql_file
+from udfs.keys import KeyConfigError
+from udfs.policy import PolicyError, load_policy, table_name
+
+USER_ERRORS: tuple[type[Exception], ...] = (
+    PolicyError,
+    ConfigError,
+    KeyConfigError,
+    SqlFileError,
+)
+
+
+def _flink_overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"-D {pair!r}: expected key=value, e.g. -D parallelism.default=2")
+        overrides[key.strip()] = value.strip()
+    return overrides
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from maskstream.generate import write_events
+
+    files = write_events(args.rows, Path(args.out), seed=args.seed, rows_per_file=args.per_file)
+    print(f"wrote {args.rows:,} events in {files} file(s) to {args.out}")
+    return 0
+
+
+def cmd_policy_check(args: argparse.Namespace) -> int:
+    policy = load_policy(args.file)
+    masked = len(policy.masked)
+    print(
+        f"OK {args.file}: dataset {policy.dataset} v{policy.version}, {len(policy.fields)} fields "
+        f"({masked} masked, {len(policy.fields) - masked} kept)"
+    )
+    width = max(len(f.name) for f in policy.fields)
+    for f in policy.fields:
+        print(f"  {f.name:<{width}}  {f.input_type.sql:<15} -> {f.describe()}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from jobs.mask_projection import compile_insert
+    from udfs.flink_udf import function_name
+
+    config = load_config(args.env, policy=args.policy)
+    policy = load_policy(config.policy_path)
+    for suffix in ("raw", "masked"):
+        path = config.sql_dir / f"{table_name(policy, suffix)}.sql"
+        print(f"-- {path.relative_to(PROJECT_DIR)}")
+        for statement in load_sql_file(path, config.variables):
+            print(statement.text + ";\n")
+    print(f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})")
+    print(compile_insert(policy, function_name(policy)) + ";")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from maskstream.preview import preview_files
+    from maskstream.records import dumps_row
+    from udfs.keys import load_keyring
+
+    policy = load_policy(args.policy)
+    keys = load_keyring() if policy.needs_key else None
+    rows = preview_files(policy, [Path(args.input)], keys)
+    count = 0
+    with contextlib.ExitStack() as stack:
+        out = (
+            stack.enter_context(open(args.output, "w", encoding="utf-8"))
+            if args.output
+            else sys.stdout
+        )
+        for row in rows:
+            out.write(dumps_row(row) + "\n")
+            count += 1
+    if args.output:
+        print(f"masked {count:,} records into {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from maskstream.run_local import run_mask_locally
+
+    variables: dict[str, str] = {}
+    if args.input:
+        variables["INPUT_PATH"] = str(Path(args.input).resolve())
+    if args.output:
+        variables["OUTPUT_PATH"] = str(Path(args.output).resolve())
+    config = load_config(
+        args.env, policy=args.policy, variables=variables, flink=_flink_overrides(args.define)
+    )
+    return run_mask_locally(config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maskstream",
+        description="Mask personal data in event streams with Apache Flink.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write synthetic customer events as JSON lines")
+    gen.add_argument("--rows", type=int, required=True)
+    gen.add_argument("--out", required=True, help="folder for events-*.jsonl")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--per-file", type=int, default=50_000, help="rows per file")
+    gen.set_defaults(func=cmd_generate)
+
+    pol = sub.add_parser("policy", help="work with masking policies")
+    pol_sub = pol.add_subparsers(dest="policy_command", required=True)
+    check = pol_sub.add_parser("check", help="validate a policy file")
+    check.add_argument("file")
+    check.set_defaults(func=cmd_policy_check)
+
+    exp = sub.add_parser("explain", help="print the SQL the mask job runs")
+    exp.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
+    exp.add_argument("--env", default="local", help="environment profile in conf/env/")
+    exp.set_defaults(func=cmd_explain)
+
+    pre = sub.add_parser("preview", help="apply a policy to JSON lines without Flink")
+    pre.add_argument("--policy", required=True)
+    pre.add_argument("--input", required=True, help="a .jsonl file")
+    pre.add_argument("--output", help="write here instead of stdout")
+    pre.set_defaults(func=cmd_preview)
+
+    run = sub.add_parser("run", help="run a job on the embedded MiniCluster")
+    run.add_argument("job", choices=["mask"])
+    run.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
+    run.add_argument("--env", default="local", help="environment profile in conf/env/")
+    run.add_argument("--input", help="input folder (sets INPUT_PATH)")
+    run.add_argument("--output", help="output folder (sets OUTPUT_PATH)")
+    run.add_argument(
+        "-D",
+        dest="define",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a Flink option, e.g. -D parallelism.default=2",
+    )
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except USER_ERRORS as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        # Last line of defence: a Flink exception may quote a record, so never print it.
+        if os.environ.get("MASKSTREAM_DEBUG"):
+            raise
+        print(
+            f"error: {type(e).__name__} (details withheld: they may quote record data; "
+            "see the Flink log)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Layered configuration: conf/maskstream.yaml, overridden by the environment profile
+conf/env/<env>.yaml, overridden by command-line flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONF_DIR = PROJECT_DIR / "conf"
+DEFAULT_ENV = "local"
+
+
+class ConfigError(Exception):
+    """A configuration file or flag that cannot be used; names the file, the key and the fix."""
+
+
+@dataclass
+class JobConfig:
+    """Everything a job needs to be built, after layering."""
+
+    env: str
+    policy_path: Path
+    sql_dir: Path
+    variables: dict[str, str] = field(default_factory=dict)
+    flink: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError:
+        raise ConfigError(f"{path}: not valid YAML. Fix: check indentation and quoting") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys to values")
+    return doc
+
+
+def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Flatten nested YAML into Flink's dotted keys, values as strings."""
+    flat: dict[str, str] = {}
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, name + "."))
+        elif isinstance(value, bool):
+            flat[name] = "true" if value else "false"
+        elif isinstance(value, list):
+            flat[name] = ";".join(str(v) for v in value)
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def read_flink_config(path: Path) -> dict[str, str]:
+    """Read a Flink config.yaml (flat or nested keys) into dotted key/value strings."""
+    return flatten(_read_yaml(path))
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _absolute(value: str, base: Path) -> str:
+    if "://" in value:
+        return value
+    return str((base / value).resolve()) if not Path(value).is_absolute() else value
+
+
+KNOWN_KEYS = {"policy", "sql_dir", "flink_config", "vars", "flink", "description"}
+
+
+def load_config(
+    env: str = DEFAULT_ENV,
+    *,
+    policy: str | Path | None = None,
+    variables: dict[str, str] | None = None,
+    flink: dict[str, str] | None = None,
+) -> JobConfig:
+    """Layer project defaults, the `env` profile and explicit overrides (CLI flags)."""
+    base_path = CONF_DIR / "maskstream.yaml"
+    env_path = CONF_DIR / "env" / f"{env}.yaml"
+    if not env_path.exists():
+        known = sorted(p.stem for p in (CONF_DIR / "env").glob("*.yaml"))
+        raise ConfigError(f"{env_path}: no such environment profile. Fix: use one of {known}")
+    layers = [(base_path, _read_yaml(base_path)), (env_path, _read_yaml(env_path))]
+    doc: dict[str, Any] = {}
+    for path, layer in layers:
+        unknown = sorted(set(layer) - KNOWN_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown key(s) {unknown}. Fix: use only {sorted(KNOWN_KEYS)}"
+            )
+        doc = _merge(doc, layer)
+    # Paths in config files are relative to the project; paths given on the command line were
+    # already made absolute by the caller.
+    file_vars = {
+        str(k): _absolute(str(v), PROJECT_DIR) if str(k).endswith(("_PATH", "_DIR")) else str(v)
+        for k, v in (doc.get("vars") or {}).items()
+    }
+    file_vars.update(variables or {})
+    flink_conf = read_flink_config(PROJECT_DIR / doc.get("flink_config", "conf/config.yaml"))
+    flink_conf.update(flatten(doc.get("flink") or {}))
+    flink_conf.update(flink or {})
+    policy_path = Path(policy) if policy else PROJECT_DIR / str(doc.get("policy", ""))
+    return JobConfig(
+        env=env,
+        policy_path=policy_path,
+        sql_dir=PROJECT_DIR / str(doc.get("sql_dir", "sql/filesystem")),
+        variables=file_vars,
+        flink=flink_conf,
+        sources=[str(p) for p, _ in layers],
+    )

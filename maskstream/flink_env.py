@@ -1,0 +1,22 @@
+"""Create the PyFlink TableEnvironment a job runs in, configured from the layered config."""
+
+from __future__ import annotations
+
+import sys
+
+from pyflink.common import Configuration
+from pyflink.table import EnvironmentSettings, TableEnvironment
+
+
+def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
+    """A streaming TableEnvironment; options are applied at creation so checkpointing and the
+    restart strategy reach the execution environment."""
+    conf = Configuration()
+    for key, value in flink_conf.items():
+        conf.set_string(key, value)
+    if not conf.contains_key("python.executable"):
+        # The embedded MiniCluster starts Python workers with this interpreter: the one that
+        # has maskstream and its dependencies installed.
+        conf.set_string("python.executable", sys.executable)
+    settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf)
+    return TableEnvironment.create(settings.build())

@@ -1,0 +1,117 @@
+"""Run the mask job on the embedded MiniCluster with a progress line and a closing summary."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from maskstream.config import JobConfig
+from maskstream.records import committed_files, read_jsonl
+
+
+@dataclass
+class RunSummary:
+    rows_in: int
+    rows_out: int
+    masked_by_operator: dict[str, int]
+    elapsed: float
+    output: Path
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_out / self.elapsed if self.elapsed > 0 else 0.0
+
+    def render(self) -> str:
+        lines = [
+            f"rows in      {self.rows_in:>12,}",
+            f"rows out     {self.rows_out:>12,}",
+            f"elapsed      {self.elapsed:>11.1f}s  (includes ~5-8 s of Flink start-up)",
+            f"throughput   {self.rows_per_second:>12,.0f} rows/s",
+            f"output       {self.output}",
+            "values masked per operator:",
+        ]
+        for op, count in sorted(self.masked_by_operator.items()):
+            lines.append(f"  {op:<16}{count:>12,}")
+        return "\n".join(lines)
+
+
+def count_lines(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return total
+
+
+class _Progress(threading.Thread):
+    """Prints rows committed to the masked table so far, once a second, to stderr."""
+
+    def __init__(self, output: Path, before: set[Path], rows_in: int):
+        super().__init__(daemon=True)
+        self.output, self.before, self.rows_in = output, before, rows_in
+        self.stop = threading.Event()
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        while not self.stop.wait(1.0):
+            new = (
+                [p for p in committed_files(self.output) if p not in self.before]
+                if self.output.exists()
+                else []
+            )
+            done = count_lines(new)
+            elapsed = time.monotonic() - self.started
+            sys.stderr.write(
+                f"\r  running: {done:,}/{self.rows_in:,} rows committed, {elapsed:.0f}s elapsed "
+            )
+            sys.stderr.flush()
+        sys.stderr.write("\n")
+
+
+def run_mask_locally(config: JobConfig) -> int:
+    from jobs.mask_job import build
+    from maskstream.flink_env import create_table_env
+
+    input_dir = Path(config.variables["INPUT_PATH"])
+    output_dir = Path(config.variables["OUTPUT_PATH"])
+    inputs = (
+        [p for p in sorted(input_dir.rglob("*")) if p.is_file()]
+        if input_dir.is_dir()
+        else [input_dir]
+    )
+    rows_in = count_lines(inputs)
+    before = set(committed_files(output_dir)) if output_dir.exists() else set()
+    started = time.monotonic()
+    t_env = create_table_env(config.flink)
+    job = build(t_env, config)
+    print(
+        f"masking {rows_in:,} rows from {input_dir} with {job.policy.source} "
+        f"(dataset {job.policy.dataset} v{job.policy.version})",
+        file=sys.stderr,
+    )
+    progress = _Progress(output_dir, before, rows_in)
+    progress.start()
+    try:
+        t_env.execute_sql(job.insert_sql).wait()
+    finally:
+        progress.stop.set()
+        progress.join()
+    elapsed = time.monotonic() - started
+    new_files = [p for p in committed_files(output_dir) if p not in before]
+    operators = {f.name: f.operator.name for f in job.policy.masked}
+    masked: Counter[str] = Counter()
+    rows_out = 0
+    for _, row in read_jsonl(new_files):
+        rows_out += 1
+        for name in filter(None, (row.get("masked_fields") or "").split(",")):
+            masked[operators.get(name, "?")] += 1
+    summary = RunSummary(rows_in, rows_out, dict(masked), elapsed, output_dir)
+    print(summary.render())
+    if rows_out != rows_in:
+        print(f"warning: {rows_in - rows_out:,} input rows are not in the output", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Masking operators for maskstream: pure, vectorized column functions and their Flink wrappers."""

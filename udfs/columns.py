@@ -1,0 +1,33 @@
+"""Column plumbing shared by operators: apply a value function to the non-null cells of a column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def is_null(value: Any) -> bool:
+    # NaN and NaT are the only values not equal to themselves; pandas hands nulls as either.
+    return value is None or value != value  # noqa: PLR0124
+
+
+def null_mask(column: pd.Series) -> np.ndarray:
+    return column.isna().to_numpy()
+
+
+def map_values(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply `fn` to every non-null value; nulls stay null. Returns an object column."""
+    out = [None if v is None or v != v else fn(v) for v in column.to_numpy(dtype=object)]  # noqa: PLR0124
+    return pd.Series(out, index=column.index, dtype=object)
+
+
+def as_text(value: Any) -> str:
+    """The text form of a scalar as it is hashed or tokenized (integers without a decimal point)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

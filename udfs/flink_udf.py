@@ -1,0 +1,74 @@
+"""The PyFlink wrapper: one vectorized (pandas) UDF per policy that masks whole record batches.
+
+Keys are read in `open()` on the worker from its environment; they are never pickled into the
+function, written into SQL or passed as job parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pyflink.table import DataTypes
+from pyflink.table.types import DataType
+from pyflink.table.udf import FunctionContext, ScalarFunction, UserDefinedFunctionWrapper, udf
+
+from udfs.keys import load_keyring
+from udfs.masking import RecordMasker, result_columns
+from udfs.policy import Policy, compile_policy
+from udfs.sql_types import SqlType
+
+_SIMPLE: dict[str, Any] = {
+    "STRING": DataTypes.STRING,
+    "BOOLEAN": DataTypes.BOOLEAN,
+    "INT": DataTypes.INT,
+    "BIGINT": DataTypes.BIGINT,
+    "DOUBLE": DataTypes.DOUBLE,
+    "DATE": DataTypes.DATE,
+}
+
+
+def to_data_type(sql_type: SqlType) -> DataType:
+    if sql_type.kind == "DECIMAL":
+        return DataTypes.DECIMAL(sql_type.precision, sql_type.scale)
+    if sql_type.kind == "TIMESTAMP(3)":
+        return DataTypes.TIMESTAMP(3)
+    return _SIMPLE[sql_type.kind]()
+
+
+class MaskRecords(ScalarFunction):
+    """Arguments: every policy field in order, then source_ref. Returns a ROW of the masked
+    fields and the computed metadata (see RecordMasker.result_columns)."""
+
+    def __init__(self, policy_document: dict[str, Any], policy_source: str):
+        self._document = policy_document
+        self._source = policy_source
+        self._masker: RecordMasker | None = None
+        self._names: list[str] = []
+
+    def open(self, function_context: FunctionContext) -> None:
+        policy = compile_policy(self._document, self._source)
+        keys = load_keyring() if policy.needs_key else None
+        self._masker = RecordMasker(policy, keys)
+        self._names = [f.name for f in policy.fields]
+
+    def eval(self, *columns: pd.Series) -> pd.DataFrame:
+        assert self._masker is not None
+        batch = dict(zip(self._names, columns[:-1], strict=True))
+        return self._masker.mask_batch(batch, columns[-1])
+
+
+def function_name(policy: Policy) -> str:
+    return f"mask_{policy.dataset}_v{policy.version}"
+
+
+def mask_udf(policy: Policy) -> UserDefinedFunctionWrapper:
+    """The pandas UDF for `policy`; its result type is derived from the policy."""
+    columns = result_columns(policy)
+    result_type = DataTypes.ROW([DataTypes.FIELD(n, to_data_type(t)) for n, t in columns])
+    return udf(
+        MaskRecords(policy.document, policy.source),
+        result_type=result_type,
+        func_type="pandas",
+        deterministic=True,
+    )

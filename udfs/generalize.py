@@ -1,0 +1,84 @@
+"""Generalization: dates to a year or month, numbers to fixed-size buckets, codes to a prefix."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import Field, model_validator
+
+from udfs.columns import as_text, map_values
+from udfs.registry import ColumnContext, Params, register
+from udfs.sql_types import STRING, SqlType
+
+
+class GeneralizeParams(Params):
+    to: Literal["year", "month"] | None = Field(
+        default=None, description="DATE/TIMESTAMP -> 'YYYY' or 'YYYY-MM'"
+    )
+    bucket: Decimal | None = Field(
+        default=None, gt=0, description="number -> lower bound of its bucket of this size"
+    )
+    prefix: int | None = Field(
+        default=None, ge=1, description="STRING (e.g. a postal code) -> its first n characters"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> GeneralizeParams:
+        given = [k for k in ("to", "bucket", "prefix") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of `to: year|month` (dates), `bucket: <size>` (numbers) "
+                f"or `prefix: <n>` (text); got {given or 'none'}"
+            )
+        return self
+
+
+def _check_type(input_type: SqlType, params: GeneralizeParams) -> str | None:
+    if params.to is not None and not input_type.is_temporal:
+        return "`to` generalizes DATE or TIMESTAMP(3) fields; use `bucket` or `prefix` here"
+    if params.bucket is not None and not input_type.is_numeric:
+        return "`bucket` generalizes numeric fields; use `to` or `prefix` here"
+    whole = params.bucket is None or params.bucket == params.bucket.to_integral_value()
+    if input_type.kind in ("INT", "BIGINT") and not whole:
+        return "`bucket` must be a whole number for INT/BIGINT fields"
+    if params.prefix is not None and not input_type.is_text:
+        return "`prefix` generalizes STRING fields; use `to` or `bucket` here"
+    return None
+
+
+def _output_type(input_type: SqlType, params: GeneralizeParams) -> SqlType:
+    return input_type if params.bucket is not None else STRING
+
+
+def _bucket_fn(kind: str, size: Decimal, scale: int) -> Any:
+    if kind in ("INT", "BIGINT"):
+        step = int(size)
+        return lambda v: int(as_text(v)) // step * step
+    if kind == "DOUBLE":
+        step_f = float(size)
+        return lambda v: (float(v) // step_f) * step_f
+    exponent = Decimal(1).scaleb(-scale)
+    return lambda v: ((Decimal(v) / size).to_integral_value(ROUND_FLOOR) * size).quantize(exponent)
+
+
+@register(
+    "generalize",
+    summary="Coarsen: date -> year/month, number -> bucket lower bound, text -> prefix.",
+    params=GeneralizeParams,
+    check_type=_check_type,
+    output_type=_output_type,
+    example=("1987-04-12 (to: year)", "1987"),
+)
+def generalize(column: pd.Series, params: GeneralizeParams, ctx: ColumnContext) -> pd.Series:
+    if params.to == "year":
+        return map_values(column, lambda v: f"{v.year:04d}")
+    if params.to == "month":
+        return map_values(column, lambda v: f"{v.year:04d}-{v.month:02d}")
+    if params.prefix is not None:
+        n = params.prefix
+        return map_values(column, lambda v: v[:n])
+    assert params.bucket is not None
+    fn = _bucket_fn(ctx.input_type.kind, params.bucket, ctx.input_type.scale)
+    return map_values(column, fn)
