@@ -103,7 +103,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(
         args.env, policy=args.policy, variables=variables, flink=_flink_overrides(args.define)
     )
-    return run_mask_locally(config)
+    status = run_mask_locally(config)
+    if args.show:
+        from maskstream.run_local import show_before_after
+
+        show_before_after(config, config.policy_path, args.show)
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a Flink option, e.g. -D parallelism.default=2",
     )
+    run.add_argument("--show", type=int, default=0, metavar="N", help="print N before/after pairs")
     run.set_defaults(func=cmd_run)
     return parser
 

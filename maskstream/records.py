@@ -123,3 +123,27 @@ def committed_files(table_dir: Path) -> list[Path]:
         if p.is_file()
         and not any(part.startswith((".", "_")) for part in p.relative_to(table_dir).parts)
     )
+
+
+def normalize_value(value: Any, sql_type: SqlType) -> Any:
+    """A value read back from a JSON table, in a canonical form that compares equal however it
+    was written (16000.0 vs 16000.00, '10:00:00' vs '10:00:00.000')."""
+    if value is None:
+        return None
+    kind = sql_type.kind
+    if kind == "DECIMAL":
+        return Decimal(str(value)).normalize()
+    if kind == "TIMESTAMP(3)":
+        return _to_timestamp(value)
+    if kind == "DATE":
+        return dt.date.fromisoformat(str(value)[:10])
+    if kind == "DOUBLE":
+        return float(value)
+    if kind in ("INT", "BIGINT"):
+        return int(value)
+    return value
+
+
+def normalize_row(row: dict[str, Any], types: dict[str, SqlType]) -> dict[str, Any]:
+    """Every column of `types`, normalized; a column missing from `row` is an error."""
+    return {name: normalize_value(row[name], t) for name, t in types.items()}

@@ -115,3 +115,42 @@ def run_mask_locally(config: JobConfig) -> int:
         print(f"warning: {rows_in - rows_out:,} input rows are not in the output", file=sys.stderr)
         return 1
     return 0
+
+
+def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
+    """Print a few input records next to their masked rows, matched on the policy's kept id."""
+    from udfs.policy import load_policy
+
+    policy = load_policy(policy_path)
+    id_field = next(
+        (f.name for f in policy.fields if f.is_keep and any(t.startswith("id.") for t in f.tags)),
+        None,
+    )
+    if id_field is None:
+        print("(no kept field tagged id.* to match input and output rows on; skipping samples)")
+        return
+    inputs = sorted(Path(config.variables["INPUT_PATH"]).glob("*.jsonl"))
+    wanted: list[dict] = []
+    for _, record in read_jsonl(inputs[:1]):
+        wanted.append(record)
+        if len(wanted) == rows:
+            break
+    ids = {r.get(id_field) for r in wanted}
+    masked = {
+        row[id_field]: row
+        for _, row in read_jsonl(committed_files(Path(config.variables["OUTPUT_PATH"])))
+        if row.get(id_field) in ids
+    }
+    width = max(len(f.name) for f in policy.fields)
+    for record in wanted:
+        out = masked.get(record.get(id_field), {})
+        print(f"\n{id_field} {record.get(id_field)}  (synthetic data: before -> after)")
+        for f in policy.fields:
+            before = _short(record.get(f.name))
+            after = _short(out.get(f.name))
+            print(f"  {f.name:<{width}}  {before:<40} -> {after}")
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = "null" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

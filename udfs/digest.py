@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from udfs.columns import as_text, is_null
@@ -54,8 +55,12 @@ _RENDERERS: dict[str, Callable[[Any], str]] = {
 
 
 def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
+    values = column.to_numpy(dtype=object)
+    if sql_type.kind == "STRING":
+        # Text renders as itself: only nulls (None or NaN) need replacing.
+        return np.where(pd.isna(values), None, values).tolist()
     fn = _RENDERERS[sql_type.kind]
-    return [None if is_null(v) else fn(v) for v in column.to_numpy(dtype=object)]
+    return [None if is_null(v) else fn(v) for v in values]
 
 
 def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:

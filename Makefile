@@ -1,0 +1,57 @@
+# maskstream — `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MS := $(VENV)/bin/maskstream
+VENV_STAMP := $(VENV)/.installed
+KEY_FILE := .secrets/token.key
+ROWS ?= 100000
+DEMO := data/demo
+
+.PHONY: help venv key run test test-unit lint format clean
+
+include mk/kafka.mk
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_-]+:.*?## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(VENV_STAMP) ## Create .venv and install maskstream with its dev tools
+
+$(VENV_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $@
+
+key: $(KEY_FILE) ## Create a random local token key in .secrets/ (git-ignored)
+
+$(KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@echo "created $@ (a local demo key; never commit it)"
+
+run: venv key ## Generate sample events and mask them on the embedded MiniCluster
+	rm -rf $(DEMO)
+	$(MS) generate --rows $(ROWS) --out $(DEMO)/events
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --input $(DEMO)/events \
+		--output $(DEMO)/masked --show 2
+
+test: venv ## Run all tests: unit, MiniCluster integration (installs what it needs)
+	$(PY) -m pytest
+
+test-unit: venv ## Run the fast unit tests only
+	$(PY) -m pytest tests/unit
+
+lint: venv ## Check lint and formatting (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv ## Format the code (ruff)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: ## Remove generated data, logs and caches (keeps .venv and the key)
+	rm -rf data log .pytest_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""Shared fixtures for integration tests: one masked run on the MiniCluster, reused by tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from maskstream.config import JobConfig, load_config
+from maskstream.generate import write_events
+
+TEST_KEY = "integration-test-key-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class MaskedRun:
+    config: JobConfig
+    input_files: list[Path]
+    output_dir: Path
+
+
+@pytest.fixture(scope="session")
+def token_key() -> Iterator[str]:
+    # Set before any TableEnvironment exists: the JVM and its Python workers inherit it.
+    old = os.environ.get("MASKSTREAM_TOKEN_KEY")
+    os.environ["MASKSTREAM_TOKEN_KEY"] = TEST_KEY
+    yield TEST_KEY
+    if old is None:
+        os.environ.pop("MASKSTREAM_TOKEN_KEY", None)
+    else:
+        os.environ["MASKSTREAM_TOKEN_KEY"] = old
+
+
+@pytest.fixture(scope="session")
+def masked_run(tmp_path_factory: pytest.TempPathFactory, token_key: str) -> MaskedRun:
+    """600 events in 3 files masked with Arrow batches of 3 rows, so batch edges are crossed
+    many times (a batch ends mid-file, files end mid-batch)."""
+    from jobs.mask_job import build
+    from maskstream.flink_env import create_table_env
+
+    base = tmp_path_factory.mktemp("masked_run")
+    write_events(600, base / "in", seed=7, rows_per_file=250)
+    config = load_config(
+        "local",
+        variables={"INPUT_PATH": str(base / "in"), "OUTPUT_PATH": str(base / "out")},
+        flink={
+            "python.fn-execution.arrow.batch.size": "3",
+            "python.fn-execution.bundle.size": "7",
+        },
+    )
+    t_env = create_table_env(config.flink)
+    job = build(t_env, config)
+    t_env.execute_sql(job.insert_sql).wait()
+    return MaskedRun(config, sorted((base / "in").glob("*.jsonl")), base / "out")
