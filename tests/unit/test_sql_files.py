@@ -72,6 +72,8 @@ def test_missing_placeholder_names_file_variable_and_fix(tmp_path: Path) -> None
 
 def test_shipped_ddl_files_load_with_default_vars() -> None:
     for path in sorted((PROJECT_DIR / "sql").rglob("*.sql")):
-        statements = load_sql_file(path, {"INPUT_PATH": "/in", "OUTPUT_PATH": "/out"})
+        statements = load_sql_file(
+            path, {"INPUT_PATH": "/in", "OUTPUT_PATH": "/o", "COPY_PATH": "/c"}
+        )
         assert statements, path
         assert all("${" not in s.text for s in statements)
