@@ -58,15 +58,14 @@ class _Progress(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
-            new = (
-                [p for p in committed_files(self.output) if p not in self.before]
-                if self.output.exists()
-                else []
-            )
-            done = count_lines(new)
+            files = [p for p in self.output.rglob("*") if p.is_file() and p not in self.before]
+            committed = set(committed_files(self.output))
+            written = count_lines(files)
+            done = count_lines([p for p in files if p in committed])
             elapsed = time.monotonic() - self.started
             sys.stderr.write(
-                f"\r  running: {done:,}/{self.rows_in:,} rows committed, {elapsed:.0f}s elapsed "
+                f"\r  running {elapsed:4.0f}s: {written:,}/{self.rows_in:,} rows masked, "
+                f"{done:,} committed "
             )
             sys.stderr.flush()
         sys.stderr.write("\n")
