@@ -3,6 +3,7 @@ conf/env/<env>.yaml, overridden by command-line flags."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,32 @@ def _absolute(value: str, base: Path) -> str:
     return str((base / value).resolve()) if not Path(value).is_absolute() else value
 
 
-KNOWN_KEYS = {"policy", "sql_dir", "flink_config", "vars", "flink", "description"}
+KNOWN_KEYS = {"policy", "sql_dir", "flink_config", "vars", "flink", "jars", "description"}
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fill(value: str, variables: dict[str, str], where: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in variables:
+            raise ConfigError(f"{where}: no value for ${{{name}}}. Fix: define it under `vars:`")
+        return variables[name]
+
+    return _PLACEHOLDER.sub(one, value)
+
+
+def resolve_jars(jars: list[str], where: str) -> list[str]:
+    """Absolute file URLs of the connector jars a profile needs; fail fast if one is missing."""
+    urls = []
+    for jar in jars:
+        path = Path(jar) if Path(jar).is_absolute() else PROJECT_DIR / jar
+        if not path.is_file():
+            raise ConfigError(
+                f"{where}: connector jar {jar} is missing. Fix: run `make jars` "
+                "(resolves build/jars/pom.xml into lib/)"
+            )
+        urls.append(path.resolve().as_uri())
+    return urls
 
 
 def load_config(
@@ -114,6 +140,10 @@ def load_config(
     flink_conf = read_flink_config(PROJECT_DIR / doc.get("flink_config", "conf/config.yaml"))
     flink_conf.update(flatten(doc.get("flink") or {}))
     flink_conf.update(flink or {})
+    flink_conf = {k: _fill(v, file_vars, f"{env_path} flink.{k}") for k, v in flink_conf.items()}
+    jars = doc.get("jars") or []
+    if jars:
+        flink_conf["pipeline.jars"] = ";".join(resolve_jars([str(j) for j in jars], str(env_path)))
     policy_path = Path(policy) if policy else PROJECT_DIR / str(doc.get("policy", ""))
     return JobConfig(
         env=env,

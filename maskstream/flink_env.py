@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from pyflink.common import Configuration
+from pyflink.common import Configuration, JobClient
 from pyflink.table import EnvironmentSettings, TableEnvironment
 
 
@@ -20,3 +20,16 @@ def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
         conf.set_string("python.executable", sys.executable)
     settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf)
     return TableEnvironment.create(settings.build())
+
+
+def stop_with_savepoint(job_client: JobClient, directory: str) -> str:
+    """Stop a job with a savepoint and return its path.
+
+    PyFlink 2.2's JobClient.stop_with_savepoint calls a Java overload that no longer exists (it
+    lacks the format type), so this calls the Java client directly.
+    """
+    from pyflink.java_gateway import get_gateway
+
+    canonical = get_gateway().jvm.org.apache.flink.core.execution.SavepointFormatType.CANONICAL
+    future = job_client._j_job_client.stopWithSavepoint(False, directory, canonical)
+    return str(future.get())

@@ -6,6 +6,7 @@ function, written into SQL or passed as job parameters.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -36,6 +37,20 @@ def to_data_type(sql_type: SqlType) -> DataType:
     return _SIMPLE[sql_type.kind]()
 
 
+# Tests only: when this variable names a file and the file appears, the next batch fails once
+# (the file is renamed first, so exactly one worker fires). Lets tests kill a job mid-stream
+# after a checkpoint they have seen complete.
+FAULT_TRIGGER_ENV = "MASKSTREAM_TEST_FAULT_TRIGGER"
+
+
+def _maybe_fail(trigger: str) -> None:
+    try:
+        os.rename(trigger, trigger + ".fired")
+    except FileNotFoundError:
+        return
+    raise RuntimeError("maskstream test fault injected (MASKSTREAM_TEST_FAULT_TRIGGER)")
+
+
 class MaskRecords(ScalarFunction):
     """Arguments: every policy field in order, then source_ref. Returns a ROW of the masked
     fields and the computed metadata (see RecordMasker.result_columns)."""
@@ -44,9 +59,11 @@ class MaskRecords(ScalarFunction):
         self._document = policy_document
         self._source = policy_source
         self._masker: RecordMasker | None = None
+        self._fault_trigger: str | None = None
         self._names: list[str] = []
 
     def open(self, function_context: FunctionContext) -> None:
+        self._fault_trigger = os.environ.get(FAULT_TRIGGER_ENV) or None
         policy = compile_policy(self._document, self._source)
         keys = load_keyring() if policy.needs_key else None
         self._masker = RecordMasker(policy, keys)
@@ -54,6 +71,8 @@ class MaskRecords(ScalarFunction):
 
     def eval(self, *columns: pd.Series) -> pd.DataFrame:
         assert self._masker is not None
+        if self._fault_trigger is not None:
+            _maybe_fail(self._fault_trigger)
         batch = dict(zip(self._names, columns[:-1], strict=True))
         return self._masker.mask_batch(batch, columns[-1])
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import pytest
 
 from maskstream.config import JobConfig, load_config
 from maskstream.generate import write_events
-
-TEST_KEY = "integration-test-key-0123456789abcdef"
 
 
 @dataclass(frozen=True)
@@ -23,15 +20,9 @@ class MaskedRun:
 
 
 @pytest.fixture(scope="session")
-def token_key() -> Iterator[str]:
-    # Set before any TableEnvironment exists: the JVM and its Python workers inherit it.
-    old = os.environ.get("MASKSTREAM_TOKEN_KEY")
-    os.environ["MASKSTREAM_TOKEN_KEY"] = TEST_KEY
-    yield TEST_KEY
-    if old is None:
-        os.environ.pop("MASKSTREAM_TOKEN_KEY", None)
-    else:
-        os.environ["MASKSTREAM_TOKEN_KEY"] = old
+def token_key() -> str:
+    # tests/conftest.py sets it at import time, before any JVM exists.
+    return os.environ["MASKSTREAM_TOKEN_KEY"]
 
 
 @pytest.fixture(scope="session")

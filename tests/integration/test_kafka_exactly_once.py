@@ -1,0 +1,140 @@
+"""Raw topic -> mask job -> masked topic on a real broker: exactly once, also across an injected
+failure and a stop-with-savepoint/restart, and never a raw value in the masked topic."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from maskstream.flink_env import stop_with_savepoint
+from maskstream.generate import generate_events
+from maskstream.kafka_io import Record, produce
+from tests.conftest import FAULT_TRIGGER
+from tests.integration.kafka_harness import (
+    BOOTSTRAP,
+    KafkaRun,
+    completed_checkpoints,
+    new_kafka_run,
+    require_broker,
+    wait_for,
+)
+from udfs.policy import load_policy
+
+pytestmark = [pytest.mark.kafka, pytest.mark.flink]
+
+
+@pytest.fixture
+def kafka_run(tmp_path: Path) -> KafkaRun:
+    require_broker()
+    return new_kafka_run(tmp_path)
+
+
+def _start(config, **extra):  # type: ignore[no-untyped-def]
+    from jobs.mask_job import build
+    from maskstream.flink_env import create_table_env
+
+    flink = dict(config.flink)
+    flink.update(extra)
+    t_env = create_table_env(flink)
+    job = build(t_env, config)
+    return t_env.execute_sql(job.insert_sql)
+
+
+def _produce(run: KafkaRun, events: list[dict]) -> set[str]:
+    coords = produce(BOOTSTRAP, run.raw_topic, events, key_field="customer_id")
+    return {f"kafka:{run.raw_topic}/{p}/{o}" for p, o in coords}
+
+
+def _assert_exactly_once(records: list[Record], produced: set[str]) -> None:
+    refs = Counter(r.value["source_ref"] for r in records)
+    duplicates = sum(1 for n in refs.values() if n > 1)
+    assert duplicates == 0
+    assert set(refs) == produced
+    assert len(records) == len(produced)
+
+
+def _assert_nothing_raw(records: list[Record], events: list[dict]) -> None:
+    policy = load_policy(Path(__file__).resolve().parents[2] / "conf/policies/customers.yaml")
+    text_fields = [f.name for f in policy.masked if f.input_type.is_text]
+    raw_values = {e[n] for e in events for n in text_fields if e.get(n) and len(e[n]) >= 8}
+    blob = "\n".join(str(r.value) for r in records)
+    assert sum(1 for v in raw_values if v in blob) == 0  # a count: never print the values
+
+
+def test_bounded_run_masks_each_event_exactly_once(kafka_run: KafkaRun) -> None:
+    events = list(generate_events(1500, seed=11))
+    produced = _produce(kafka_run, events)
+    config = kafka_run.config(STARTUP_MODE="earliest-offset", BOUNDED_MODE="latest-offset")
+    _start(config).wait()
+    records = kafka_run.masked(max_records=len(events) + 100, timeout=60, idle=8)
+    _assert_exactly_once(records, produced)
+    _assert_nothing_raw(records, events)
+    assert {r.value["policy_version"] for r in records} == {1}
+
+
+def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
+    events = list(generate_events(4000, seed=12))
+    produced: set[str] = set()
+
+    def trickle() -> None:  # ~12 s of input, so the failure lands mid-stream
+        for i in range(0, len(events), 100):
+            produced.update(_produce(kafka_run, events[i : i + 100]))
+            time.sleep(0.3)
+
+    def open_transaction_has_records() -> bool:
+        committed = len(kafka_run.masked(timeout=4, idle=1.5))
+        return len(kafka_run.masked(isolation="read_uncommitted", timeout=4, idle=1.5)) > committed
+
+    # A longer interval keeps records in the open transaction long enough to fail it.
+    config = kafka_run.config(STARTUP_MODE="earliest-offset")
+    result = _start(config, **{"execution.checkpointing.interval": "4s"})
+    producer = threading.Thread(target=trickle)
+    producer.start()
+    try:
+        wait_for(
+            lambda: len(completed_checkpoints(kafka_run.checkpoint_dir)) >= 1,
+            60,
+            "a completed checkpoint",
+        )
+        wait_for(open_transaction_has_records, 60, "records in an open transaction")
+        FAULT_TRIGGER.touch()
+        wait_for(lambda: Path(f"{FAULT_TRIGGER}.fired").exists(), 60, "the injected failure")
+        producer.join()
+        records = kafka_run.masked(max_records=len(events) + 500, timeout=120, idle=12)
+    finally:
+        producer.join()
+        result.get_job_client().cancel().result()
+        Path(f"{FAULT_TRIGGER}.fired").unlink(missing_ok=True)
+        FAULT_TRIGGER.unlink(missing_ok=True)
+    _assert_exactly_once(records, produced)
+    # The failed attempt's open transaction was aborted: its records stay in the log, visible
+    # to read_uncommitted readers only.
+    uncommitted = kafka_run.masked(isolation="read_uncommitted", timeout=60, idle=8)
+    assert len(uncommitted) > len(records)
+
+
+def test_stop_with_savepoint_and_restart_keeps_exactly_once(kafka_run: KafkaRun) -> None:
+    events = list(generate_events(1200, seed=13))
+    config = kafka_run.config(STARTUP_MODE="earliest-offset")
+    result = _start(config)
+    try:
+        produced = _produce(kafka_run, events[:600])
+        wait_for(lambda: len(kafka_run.masked(timeout=8, idle=3)) >= 600, 90, "the first half")
+        # Mid-stream: the second half arrives while the job is stopped.
+        savepoint = stop_with_savepoint(
+            result.get_job_client(), f"file://{kafka_run.checkpoint_dir}/savepoints"
+        )
+    except BaseException:
+        result.get_job_client().cancel().result()
+        raise
+    produced |= _produce(kafka_run, events[600:])
+    resumed = _start(config, **{"execution.state-recovery.path": savepoint})
+    try:
+        records = kafka_run.masked(max_records=len(events) + 100, timeout=120, idle=10)
+    finally:
+        resumed.get_job_client().cancel().result()
+    _assert_exactly_once(records, produced)
