@@ -10,8 +10,8 @@ import pandas as pd
 
 
 def is_null(value: Any) -> bool:
-    # NaN and NaT are the only values not equal to themselves; pandas hands nulls as either.
-    return value is None or value != value  # noqa: PLR0124
+    """None, NaN, NaT or pd.NA: the nulls pandas may hand over."""
+    return value is None or bool(pd.isna(value))
 
 
 def null_mask(column: pd.Series) -> np.ndarray:
@@ -19,8 +19,10 @@ def null_mask(column: pd.Series) -> np.ndarray:
 
 
 def map_values(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply `fn` to every non-null value; nulls stay null. Returns an object column."""
-    out = [None if v is None or v != v else fn(v) for v in column.to_numpy(dtype=object)]  # noqa: PLR0124
+    """Apply `fn` to every non-null value; nulls (None, NaN, NaT, pd.NA) stay null."""
+    nulls = column.isna().to_numpy()
+    values = column.to_numpy(dtype=object)
+    out = [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
     return pd.Series(out, index=column.index, dtype=object)
 
 

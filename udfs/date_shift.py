@@ -2,7 +2,8 @@
 
 Intervals between a subject's events survive (useful for analytics); the true dates do not.
 The shift is derived from HMAC(key, subject) and is never 0. A row whose subject is null has no
-consistent shift, so its date becomes null rather than leak.
+consistent shift, and a date shifted past the calendar's end has no value: both become null
+rather than leak.
 """
 
 from __future__ import annotations
@@ -60,5 +61,10 @@ def date_shift(column: pd.Series, params: DateShiftParams, ctx: ColumnContext) -
         days = cache.get(text)
         if days is None:
             days = cache[text] = shift_days(key, text, max_days)
-        out.append(value + dt.timedelta(days=days))
+        try:
+            out.append(value + dt.timedelta(days=days))
+        except (OverflowError, ValueError):
+            # Past the end of the calendar (e.g. a 9999-12-31 "open end"): no shifted date
+            # exists, and the true one must not leak.
+            out.append(None)
     return pd.Series(out, index=column.index, dtype=object)

@@ -20,7 +20,8 @@ class EmailParams(Params):
     mode: Literal["tokenize", "mask", "redact"] = Field(
         default="tokenize",
         description="tokenize: keyed token of the whole lower-cased address, then @domain; "
-        "mask: Hive mask() of the local part; redact: `replacement` as the local part",
+        "mask: letters to X/x, digits to n, every other character but . _ - + to *; "
+        "redact: `replacement` as the local part",
     )
     replacement: str = "***"
 
@@ -33,7 +34,10 @@ def _protector(params: EmailParams, ctx: ColumnContext) -> Callable[[str, str], 
         one = tokenizer(keys, domain=TOKEN_DOMAIN, lowercase=True)
         return lambda address, _local: one(address)
     if params.mode == "mask":
-        table = MaskParams().translation()
+        # Hive's mask() keeps characters without case (CJK, Hebrew, emoji): here they are
+        # masked too; only the separators that give an address its shape are kept.
+        table = MaskParams(other="*").translation()
+        table.update({ord(c): ord(c) for c in "._-+"})
         return lambda _address, local: local.translate(table)
     replacement = params.replacement
     return lambda _address, _local: replacement

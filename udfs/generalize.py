@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Context, Decimal
 from typing import Any, Literal
 
 import pandas as pd
@@ -18,7 +18,10 @@ class GeneralizeParams(Params):
         default=None, description="DATE/TIMESTAMP -> 'YYYY' or 'YYYY-MM'"
     )
     bucket: Decimal | None = Field(
-        default=None, gt=0, description="number -> lower bound of its bucket of this size"
+        default=None,
+        gt=0,
+        description="number -> lower bound of its bucket of this size (null if that bound "
+        "does not fit the column's type)",
     )
     prefix: int | None = Field(
         default=None, ge=1, description="STRING (e.g. a postal code) -> its first n characters"
@@ -52,15 +55,35 @@ def _output_type(input_type: SqlType, params: GeneralizeParams) -> SqlType:
     return input_type if params.bucket is not None else STRING
 
 
-def _bucket_fn(kind: str, size: Decimal, scale: int) -> Any:
-    if kind in ("INT", "BIGINT"):
-        step = int(size)
-        return lambda v: int(as_text(v)) // step * step
+_INT_RANGE = {"INT": 2**31, "BIGINT": 2**63}
+# Enough digits for any DECIMAL(38, s) quotient and product.
+_WIDE = Context(prec=80)
+
+
+def _bucket_fn(sql_type: SqlType, size: Decimal) -> Any:
+    """value -> lower bound of its bucket, or None when that bound is outside the type's range
+    (e.g. DECIMAL(5, 2) -950.00 in buckets of 100 would need -1000.00)."""
+    kind = sql_type.kind
+    if kind in _INT_RANGE:
+        step, limit = int(size), _INT_RANGE[kind]
+
+        def integer(v: Any) -> int | None:
+            low = int(as_text(v)) // step * step
+            return low if -limit <= low < limit else None
+
+        return integer
     if kind == "DOUBLE":
         step_f = float(size)
         return lambda v: (float(v) // step_f) * step_f
-    exponent = Decimal(1).scaleb(-scale)
-    return lambda v: ((Decimal(v) / size).to_integral_value(ROUND_FLOOR) * size).quantize(exponent)
+    exponent = Decimal(1).scaleb(-sql_type.scale)
+    bound = Decimal(10) ** (sql_type.precision - sql_type.scale)
+
+    def decimal(v: Any) -> Decimal | None:
+        low = _WIDE.multiply(_WIDE.divide(Decimal(v), size).to_integral_value(ROUND_FLOOR), size)
+        low = low.quantize(exponent, context=_WIDE)
+        return low if abs(low) < bound else None
+
+    return decimal
 
 
 @register(
@@ -80,5 +103,5 @@ def generalize(column: pd.Series, params: GeneralizeParams, ctx: ColumnContext) 
         n = params.prefix
         return map_values(column, lambda v: v[:n])
     assert params.bucket is not None
-    fn = _bucket_fn(ctx.input_type.kind, params.bucket, ctx.input_type.scale)
+    fn = _bucket_fn(ctx.input_type, params.bucket)
     return map_values(column, fn)

@@ -66,7 +66,9 @@ def tokenizer(
     """A function value -> tok_<key id>_<hex HMAC-SHA256 of the value under the active key>."""
     key = keys.active_key
     prefix = f"{TOKEN_PREFIX}_{keys.active_id}_"
-    domain_bytes = (domain + "\x00").encode("utf-8") if domain else b""
+    # Length-prefixed, so no (domain, value) pair can collide with another one.
+    encoded_domain = domain.encode("utf-8")
+    domain_bytes = f"{len(encoded_domain)}:".encode() + encoded_domain
 
     def one(value: object) -> str:
         text = as_text(value)

@@ -115,24 +115,12 @@ def test_generalize(input_type: str, value: Any, params: dict[str, Any], expecte
     assert repr(result) == repr(expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: bucketing uses the default decimal context (28 digits), so a DECIMAL(38, s) "
-    "value of 29 or more digits raises decimal.InvalidOperation and fails the batch",
-    raises=InvalidOperation,
-)
 def test_wide_decimals_are_bucketed_exactly() -> None:
     value = Decimal("123456789012345678901234567.89")  # 29 digits, fits DECIMAL(38, 2)
     result = run_one("generalize", value, {"bucket": 1000}, "DECIMAL(38, 2)")
     assert result == Decimal("123456789012345678901234000.00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: flooring a negative value can leave the range of the output type (the input "
-    "type): DECIMAL(5, 2) -950.00 -> -1000.00, INT -2147483648 -> -2147483650",
-    raises=AssertionError,
-)
 @pytest.mark.parametrize(
     ("input_type", "value", "bucket", "low", "high"),
     [
@@ -152,7 +140,8 @@ def test_bucket_fits_the_output_type(
 ) -> None:
     assert output_type("generalize", input_type, {"bucket": bucket}).sql == input_type
     result = run_one("generalize", value, {"bucket": bucket}, input_type)
-    assert low <= result <= high
+    # A bound the type cannot hold becomes null (documented) rather than an overflow.
+    assert result is None or low <= result <= high
 
 
 INVALID_PARAMS = [
