@@ -11,7 +11,7 @@ KEY_FILE := .secrets/token.key
 ROWS ?= 100000
 DEMO := data/demo
 
-.PHONY: help venv key run test test-unit lint format clean
+.PHONY: help venv key run run-kafka kafka-topics test test-unit lint format clean
 
 include mk/kafka.mk
 
@@ -39,8 +39,20 @@ run: venv key ## Generate sample events and mask them on the embedded MiniCluste
 	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --input $(DEMO)/events \
 		--output $(DEMO)/masked --show 2
 
-test: venv ## Run all tests: unit, MiniCluster integration (installs what it needs)
-	$(PY) -m pytest
+test: venv jars ## Run all tests: unit, MiniCluster, Kafka broker (installs and starts what it needs)
+	@$(KAFKA_SH) up
+	@MASKSTREAM_REQUIRE_KAFKA=1 $(PY) -m pytest; status=$$?; $(KAFKA_SH) down; exit $$status
+
+kafka-topics: ## Create the kafka profile's topics on the local broker (raw: 3 partitions)
+	@$(KAFKA_SH) topic customers.raw 3
+	@$(KAFKA_SH) topic customers.masked 2
+
+run-kafka: venv key jars ## Produce sample events to the local broker and mask them topic to topic
+	@$(KAFKA_SH) up
+	@$(MAKE) --no-print-directory kafka-topics
+	$(MS) produce --rows $(ROWS) --topic customers.raw
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --env kafka --bounded
+	$(MS) consume --topic customers.masked --max 2
 
 test-unit: venv ## Run the fast unit tests only
 	$(PY) -m pytest tests/unit

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from maskstream.config import PROJECT_DIR, ConfigError, load_config
+from maskstream.kafka_io import DEFAULT_BOOTSTRAP
 from maskstream.sql_files import SqlFileError, load_sql_file
 from udfs.keys import KeyConfigError
 from udfs.policy import PolicyError, load_policy, table_name
@@ -92,6 +93,33 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_produce(args: argparse.Namespace) -> int:
+    from maskstream.generate import generate_events
+    from maskstream.kafka_io import produce, topic_exists
+
+    if not topic_exists(args.bootstrap, args.topic):
+        raise ConfigError(
+            f"topic {args.topic} does not exist on {args.bootstrap}. Fix: `make kafka-topics`, "
+            f"or `bash scripts/kafka.sh topic {args.topic} 3` (topics are never auto-created)"
+        )
+    events = generate_events(args.rows, seed=args.seed)
+    delivered = produce(args.bootstrap, args.topic, events, key_field="customer_id")
+    print(f"produced {len(delivered):,} events to {args.topic}")
+    return 0
+
+
+def cmd_consume(args: argparse.Namespace) -> int:
+    from maskstream.kafka_io import consume
+    from maskstream.records import dumps_row
+
+    count = 0
+    for record in consume(args.bootstrap, args.topic, max_records=args.max, timeout=args.timeout):
+        print(dumps_row(record.value))
+        count += 1
+    print(f"{count:,} records (read_committed) from {args.topic}", file=sys.stderr)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from maskstream.run_local import run_mask_locally
 
@@ -103,6 +131,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(
         args.env, policy=args.policy, variables=variables, flink=_flink_overrides(args.define)
     )
+    if "RAW_TOPIC" in config.variables:
+        from maskstream.run_kafka import run_mask_on_kafka
+
+        return run_mask_on_kafka(config, bounded=args.bounded, savepoint=args.savepoint)
     status = run_mask_locally(config)
     if args.show:
         from maskstream.run_local import show_before_after
@@ -142,6 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--output", help="write here instead of stdout")
     pre.set_defaults(func=cmd_preview)
 
+    bootstrap = {"default": DEFAULT_BOOTSTRAP, "help": "Kafka bootstrap servers"}
+    prod = sub.add_parser("produce", help="produce synthetic events to a Kafka topic")
+    prod.add_argument("--rows", type=int, required=True)
+    prod.add_argument("--topic", required=True)
+    prod.add_argument("--seed", type=int, default=42)
+    prod.add_argument("--bootstrap", **bootstrap)
+    prod.set_defaults(func=cmd_produce)
+
+    cons = sub.add_parser("consume", help="print records of a topic (read_committed)")
+    cons.add_argument("--topic", required=True)
+    cons.add_argument("--max", type=int, help="stop after this many records")
+    cons.add_argument("--timeout", type=float, default=10.0, help="seconds to read for")
+    cons.add_argument("--bootstrap", **bootstrap)
+    cons.set_defaults(func=cmd_consume)
+
     run = sub.add_parser("run", help="run a job on the embedded MiniCluster")
     run.add_argument("job", choices=["mask"])
     run.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
@@ -157,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a Flink option, e.g. -D parallelism.default=2",
     )
     run.add_argument("--show", type=int, default=0, metavar="N", help="print N before/after pairs")
+    run.add_argument(
+        "--bounded", action="store_true", help="kafka: stop once caught up with the raw topic"
+    )
+    run.add_argument("--savepoint", help="kafka: resume from this savepoint")
     run.set_defaults(func=cmd_run)
     return parser
 

@@ -43,6 +43,11 @@ def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
             raise
 
 
+def topic_exists(bootstrap: str, topic: str) -> bool:
+    metadata = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=15)
+    return topic in metadata.topics
+
+
 def produce(
     bootstrap: str, topic: str, events: Iterable[dict[str, Any]], key_field: str | None = None
 ) -> list[tuple[int, int]]:

@@ -6,7 +6,7 @@ code points (`prefix`). Exactly one of the three; nulls stay null.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
