@@ -11,7 +11,7 @@ KEY_FILE := .secrets/token.key
 ROWS ?= 100000
 DEMO := data/demo
 
-.PHONY: help venv key run run-kafka kafka-topics test test-unit lint format clean
+.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-kafka lint format clean
 
 include mk/kafka.mk
 
@@ -56,6 +56,13 @@ run-kafka: venv key jars ## Produce sample events to the local broker and mask t
 
 test-unit: venv ## Run the fast unit tests only
 	$(PY) -m pytest tests/unit
+
+bench: venv ## Benchmark: mask job vs a plain copy job on $(ROWS) events, one run
+	$(PY) bench/mask_vs_copy.py --rows $(ROWS)
+
+bench-kafka: venv jars ## Benchmark on the local broker: throughput and end-to-end latency
+	@$(KAFKA_SH) up
+	$(PY) bench/kafka_latency.py --rows $(ROWS)
 
 lint: venv ## Check lint and formatting (ruff)
 	$(VENV)/bin/ruff check .
