@@ -128,4 +128,5 @@ def _load_builtin_operators() -> None:
         email_mask,
         generalize,
         hashing,
+        scrub,
     )
