@@ -1,8 +1,9 @@
 """Detect personal data inside free text: one compiled scan per text, candidates confirmed by
 checksums and structural rules (Luhn for cards, mod-97 for IBANs, SSA rules for SSNs).
 
-Entity types: EMAIL, PHONE, US_SSN, CREDIT_CARD, IBAN, IP_ADDRESS. Context words can lift an
-ambiguous candidate (nine bare digits near "SSN") or veto a weak one.
+Entity types: EMAIL, PHONE, US_SSN, CREDIT_CARD, IBAN, IP_ADDRESS. Context words lift an
+ambiguous candidate: nine bare digits are an SSN, ten a phone number, only right after words such
+as "SSN" or "call" (ten digits shaped like a North American number count without them).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _CANDIDATES = "|".join(
         r"\b\d(?:[ -]?\d){11,18}\b",
         r"\b\d{3}[- ]\d{2}[- ]\d{4}\b",
         r"\b\d{9}\b",
+        r"\b\d{10}\b",
         r"(?:\+\d{1,3}[ .-]?|\b00\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?|\b\d{2,4}[ .-])\d{3,4}[ .-]?"
         r"\d{3,4}(?: ?(?:x|ext\.? ?)\d{1,5})?\b",
     )
@@ -66,6 +68,7 @@ _PHONE = re.compile(
 )
 _DIGITS = re.compile(r"\D")
 SSN_CONTEXT = ("ssn", "social security", "social-security", "tax id", "taxpayer")
+PHONE_CONTEXT = ("phone", "call", "tel", "mobile", "cell", "reachable", "text", "fax", "contact")
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
@@ -163,6 +166,11 @@ def classify(candidate: str, text: str, start: int, end: int) -> str | None:
         if candidate.isdigit() and not _has_context(text, start, SSN_CONTEXT):
             return None  # nine bare digits are an SSN only when the words before say so
         return "US_SSN"
+    if len(candidate) == 10 and candidate.isdigit():
+        # Ten bare digits shaped like a North American number (area code and exchange start
+        # with 2-9): in free text, treating them as a phone costs less than a leak.
+        nanp = candidate[0] in "23456789" and candidate[3] in "23456789"
+        return "PHONE" if nanp or _has_context(text, start, PHONE_CONTEXT) else None
     if _CARD.fullmatch(candidate) and card_valid(candidate):
         return "CREDIT_CARD"
     if _PHONE.fullmatch(candidate) and _phone_ok(candidate):

@@ -200,6 +200,12 @@ def compile_policy(doc: Any, source: str) -> Policy:
         if rule is not None:
             rules.append(rule)
     for rule in rules:
+        for name in getattr(rule.params, "record_fields", ()):
+            if name not in seen:
+                problems.append(
+                    f"field {rule.name!r} (mask.record_fields): no field named {name!r}. "
+                    "Fix: name fields of this policy, e.g. full_name"
+                )
         subject = getattr(rule.params, "subject", None)
         if subject is not None and subject not in seen:
             problems.append(

@@ -1,11 +1,17 @@
 """Free-text scrubbing: replace every detected entity with a typed placeholder (<CREDIT_CARD>)
-or a keyed token of the entity, leaving the rest of the text readable."""
+or a typed keyed token (<CREDIT_CARD:tok_k1_...>), leaving the rest of the text readable.
+
+Pattern detectors cannot find names or street addresses. `record_fields` closes most of that
+gap for notes written about the record's own subject: the raw values of those fields of the same
+record (a name, an address) are replaced wherever they occur in the text, as <FIELD_NAME>.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
 
@@ -20,6 +26,10 @@ class ScrubParams(Params):
         description="placeholder: <ENTITY_TYPE>; token: keyed token of the entity (joinable)",
     )
     entities: tuple[str, ...] = Field(default=ENTITY_TYPES, description="entity types to scrub")
+    record_fields: tuple[str, ...] = Field(
+        default=(),
+        description="fields of the same record whose values are replaced in the text too",
+    )
 
     @field_validator("entities")
     @classmethod
@@ -46,13 +56,36 @@ def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Seri
         one_token = tokenizer(ctx.keys, domain="scrub")
 
     nulls = column.isna().to_numpy()
-    texts = [v for v, null in zip(column.to_numpy(dtype=object), nulls, strict=True) if not null]
+    values = column.to_numpy(dtype=object)
+    if params.record_fields:
+        values = _replace_record_values(values, nulls, params.record_fields, ctx)
+    texts = [v for v, null in zip(values, nulls, strict=True) if not null]
     scrubbed = iter(
         _replace(text, found, one_token)
         for text, found in zip(texts, detect_column(texts, wanted), strict=True)
     )
     out = [None if null else next(scrubbed) for null in nulls]
     return pd.Series(out, index=column.index, dtype=object)
+
+
+# Shorter values (initials, a two-letter state) would replace ordinary words.
+MIN_RECORD_VALUE = 4
+
+
+def _replace_record_values(
+    values: np.ndarray, nulls: np.ndarray, fields: tuple[str, ...], ctx: ColumnContext
+) -> list[object]:
+    columns = [(f"<{name.upper()}>", ctx.batch[name].to_numpy(dtype=object)) for name in fields]
+    out: list[object] = []
+    for i, (value, null) in enumerate(zip(values, nulls, strict=True)):
+        text = value
+        if not null:
+            for placeholder, column in columns:
+                known = column[i]
+                if isinstance(known, str) and len(known) >= MIN_RECORD_VALUE and known in text:
+                    text = text.replace(known, placeholder)
+        out.append(text)
+    return out
 
 
 def _replace(text: str, found: list[Detection], one_token: Callable[[str], str] | None) -> str:
@@ -62,7 +95,8 @@ def _replace(text: str, found: list[Detection], one_token: Callable[[str], str] 
     last = 0
     for entity, start, end in found:
         parts.append(text[last:start])
-        parts.append(f"<{entity}>" if one_token is None else one_token(text[start:end]))
+        token = "" if one_token is None else ":" + one_token(text[start:end])
+        parts.append(f"<{entity}{token}>")
         last = end
     parts.append(text[last:])
     return "".join(parts)
