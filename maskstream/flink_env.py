@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from pyflink.common import Configuration, JobClient
-from pyflink.table import EnvironmentSettings, TableEnvironment
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.table import EnvironmentSettings, StreamTableEnvironment, TableEnvironment
 
 
 def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
@@ -33,3 +34,17 @@ def stop_with_savepoint(job_client: JobClient, directory: str) -> str:
     canonical = get_gateway().jvm.org.apache.flink.core.execution.SavepointFormatType.CANONICAL
     future = job_client._j_job_client.stopWithSavepoint(False, directory, canonical)
     return str(future.get())
+
+
+def create_stream_table_env(
+    flink_conf: dict[str, str],
+) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
+    """A StreamTableEnvironment and its execution environment, for jobs that mix SQL with the
+    DataStream API."""
+    conf = Configuration()
+    for key, value in flink_conf.items():
+        conf.set_string(key, value)
+    if not conf.contains_key("python.executable"):
+        conf.set_string("python.executable", sys.executable)
+    env = StreamExecutionEnvironment.get_execution_environment(conf)
+    return env, StreamTableEnvironment.create(env)

@@ -38,34 +38,35 @@ IBAN_LENGTHS = {
 }  # fmt: skip
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-# Candidates: one alternation that both RE2 (Arrow, whole columns) and Python's re (one text)
-# read the same way: leftmost-first, ASCII word boundaries, no look-around. Each candidate is
-# then classified and confirmed by `classify`.
+# Candidates, found by RE2 (through Arrow) in linear time over whole columns: leftmost-first,
+# ASCII word boundaries, no look-around. Each candidate is then confirmed by `classify`.
 _CANDIDATES = "|".join(
     (
         r"[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
         r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+        rf"(?:[0-9A-Fa-f]{{0,4}}:){{2,6}}{_OCTET}(?:\.{_OCTET}){{3}}\b",
         r"(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}",
         rf"\b{_OCTET}(?:\.{_OCTET}){{3}}\b",
         r"\b\d(?:[ -]?\d){11,18}\b",
         r"\b\d{3}[- ]\d{2}[- ]\d{4}\b",
         r"\b\d{9}\b",
         r"\b\d{10}\b",
-        r"(?:\+\d{1,3}[ .-]?|\b00\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?|\b\d{2,4}[ .-])\d{3,4}[ .-]?"
-        r"\d{3,4}(?: ?(?:x|ext\.? ?)\d{1,5})?\b",
+        r"(?:\+\d{1,3}[ .-]?|\b00\d{1,3}[ .-]?|\b1[ .-])?(?:\(\d{2,4}\) ?|\b\d{2,4}[ .-])"
+        r"\d{3,4}[ .-]?\d{3,4}(?: ?(?:x|ext\.? ?)\d{1,5})?\b",
     )
 )
-_SCAN = re.compile(_CANDIDATES, re.ASCII)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", re.ASCII)
 _IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9 ]+", re.ASCII)
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}", re.ASCII)
 _SSN = re.compile(r"\d{3}([- ])\d{2}\1\d{4}|\d{9}", re.ASCII)
 _CARD = re.compile(r"\d(?:[ -]?\d){11,18}", re.ASCII)
 _PHONE = re.compile(
-    r"(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
-    r"(?: ?(?:x|ext\.? ?)\d{1,5})?",
+    r"(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|1[ .-])?(?:\(\d{2,4}\) ?|\d{2,4}[ .-])\d{3,4}[ .-]?"
+    r"\d{3,4}(?: ?(?:x|ext\.? ?)\d{1,5})?",
     re.ASCII,
 )
+_GROUPS = re.compile(r"[^ -]+")
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _DIGITS = re.compile(r"\D")
 SSN_CONTEXT = ("ssn", "social security", "social-security", "tax id", "taxpayer")
 PHONE_CONTEXT = ("phone", "call", "tel", "mobile", "cell", "reachable", "text", "fax", "contact")
@@ -136,9 +137,14 @@ def ipv6_valid(text: str) -> bool:
     return True
 
 
-def _has_context(text: str, start: int, words: Iterable[str], window: int = 20) -> bool:
-    before = text[max(0, start - window) : start].lower()
-    return any(w in before for w in words)
+_LEAD_FILLER = re.compile(r"(?:[\s:#.=-]|\b(?:number|num|no|is|was|of)\b)+$")
+
+
+def _has_context(text: str, start: int, words: Iterable[str], window: int = 40) -> bool:
+    """True when the words right before `start` are one of `words` ("SSN: ", "social security
+    number is "); a context word further back, before other text, does not count."""
+    before = _LEAD_FILLER.sub("", text[max(0, start - window) : start].lower())
+    return any(before.endswith(w) for w in words)
 
 
 def _phone_ok(value: str) -> bool:
@@ -151,13 +157,15 @@ def classify(candidate: str, text: str, start: int, end: int) -> str | None:
     if "@" in candidate:
         return "EMAIL" if _EMAIL.fullmatch(candidate) else None
     if ":" in candidate:
-        return "IP_ADDRESS" if ipv6_valid(candidate) else None
+        return _ipv6(candidate, text, start, end)
     if candidate[:2].isalpha():
         return "IBAN" if _IBAN.fullmatch(candidate) and iban_valid(candidate) else None
     before = text[start - 2 : start] if start >= 2 else text[:start]
     after = text[end : end + 2]
-    if before[-1:] == "-" or after[:1] == "-" or _dotted(before) or _dotted(after[::-1]):
-        return None  # part of a longer dashed or dotted token (a ticket or version number)
+    if before[-1:] == "-" and not _phone_prefix(text, start):
+        return None  # part of a longer dashed token (a ticket or part number)
+    if after[:1] == "-" or _dotted(before) or _dotted(after[::-1]):
+        return None  # part of a longer dashed or dotted token (a version number)
     if _IPV4.fullmatch(candidate):
         return "IP_ADDRESS"
     if _SSN.fullmatch(candidate):
@@ -178,44 +186,87 @@ def classify(candidate: str, text: str, start: int, end: int) -> str | None:
     return None
 
 
+def _phone_prefix(text: str, start: int) -> bool:
+    # "1-800-..." : a trunk prefix before a dash is part of the number, not another token.
+    return text[max(0, start - 2) : start] == "1-" and (start < 3 or text[start - 3] not in _WORD)
+
+
+def _ipv6(candidate: str, text: str, start: int, end: int) -> str | None:
+    # Word characters around it mean code ("std::basic_string"), not an address.
+    if (start and text[start - 1] in _WORD) or (end < len(text) and text[end] in _WORD):
+        return None
+    return "IP_ADDRESS" if ipv6_valid(candidate) else None
+
+
 def _dotted(pair: str) -> bool:
     # "7." before a candidate or ".7" after it (reversed here): a longer dotted number.
     return len(pair) == 2 and pair[1] == "." and pair[0].isdigit()
 
 
-def detect(text: str, entities: frozenset[str] | None = None) -> list[Detection]:
-    """All entities in `text`, left to right, spans not overlapping."""
-    found: list[Detection] = []
-    for match in _SCAN.finditer(text):
-        start, end = match.span()
-        entity = classify(match.group(), text, start, end)
-        if entity is not None and (entities is None or entity in entities):
-            found.append(Detection(entity, start, end))
-    return found
+_CARD_GROUPS = re.compile(r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{4,5}")
+
+
+def _confirm(candidate: str, text: str, start: int) -> list[Detection]:
+    """Detections in one candidate. A candidate that fails as a whole because it swallowed a
+    neighbouring word or number ("123-45-6789 1234", an IBAN followed by "EUR") is tried again
+    without its first or last space-separated parts, so the entity inside is not lost. A number
+    grouped like a card that fails the card checks stays rejected."""
+    end = start + len(candidate)
+    entity = classify(candidate, text, start, end)
+    if entity is not None:
+        return [Detection(entity, start, end)]
+    if " " not in candidate or "@" in candidate or ":" in candidate:
+        return []
+    if _CARD_GROUPS.fullmatch(candidate):
+        return []
+    cuts = [i for i, ch in enumerate(candidate) if ch == " "]
+    # Shorter and shorter: drop trailing parts first, then leading ones.
+    for cut in reversed(cuts):
+        head = candidate[:cut]
+        entity = classify(head, text, start, start + cut)
+        if entity is not None:
+            return [
+                Detection(entity, start, start + cut),
+                *_confirm_tail(candidate, text, start, cut),
+            ]
+    for cut in cuts:
+        tail_start = start + cut + 1
+        entity = classify(candidate[cut + 1 :], text, tail_start, end)
+        if entity is not None:
+            return [Detection(entity, tail_start, end)]
+    return []
+
+
+def _confirm_tail(candidate: str, text: str, start: int, cut: int) -> list[Detection]:
+    rest = candidate[cut + 1 :]
+    return _confirm(rest, text, start + cut + 1) if rest else []
 
 
 _OPEN, _CLOSE = "\x01", "\x02"
+_SAFE = str.maketrans({_OPEN: "\x00", _CLOSE: "\x00"})
+
+
+def detect(text: str, entities: frozenset[str] | None = None) -> list[Detection]:
+    """All entities in `text`, left to right, spans not overlapping."""
+    return detect_column([text], entities)[0]
 
 
 def detect_column(
     texts: list[str], entities: frozenset[str] | None = None
 ) -> list[list[Detection]]:
-    """`detect` over many texts: candidates are marked by RE2 over the whole Arrow column in one
-    call (C++), and only the candidates are looked at in Python. Same results as `detect`."""
+    """Entities in many texts: RE2 marks the candidates of the whole Arrow column in one call
+    (C++, linear time), and only the candidates are looked at in Python."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    # The marker characters must not occur in the text; replacing them keeps every offset.
+    safe = [t.translate(_SAFE) if (_OPEN in t or _CLOSE in t) else t for t in texts]
     marked = pc.replace_substring_regex(
-        pa.array(texts, type=pa.string()), _CANDIDATES, _OPEN + "\\0" + _CLOSE
+        pa.array(safe, type=pa.string()), _CANDIDATES, _OPEN + "\\0" + _CLOSE
     ).to_pylist()
     results: list[list[Detection]] = []
-    for text, mark in zip(texts, marked, strict=True):
-        if _OPEN not in mark:
-            results.append([])
-        elif _OPEN in text or _CLOSE in text:
-            results.append(detect(text, entities))  # markers would be ambiguous
-        else:
-            results.append(_from_marked(text, mark, entities))
+    for text, mark in zip(safe, marked, strict=True):
+        results.append(_from_marked(text, mark, entities) if _OPEN in mark else [])
     return results
 
 
@@ -225,9 +276,8 @@ def _from_marked(text: str, mark: str, entities: frozenset[str] | None) -> list[
     pos = len(pieces[0])
     for piece in pieces[1:]:
         candidate, _, rest = piece.partition(_CLOSE)
-        end = pos + len(candidate)
-        entity = classify(candidate, text, pos, end)
-        if entity is not None and (entities is None or entity in entities):
-            found.append(Detection(entity, pos, end))
-        pos = end + len(rest)
+        for detection in _confirm(candidate, text, pos):
+            if entities is None or detection.entity in entities:
+                found.append(detection)
+        pos += len(candidate) + len(rest)
     return found

@@ -243,6 +243,6 @@ def load_policy(path: str | Path) -> Policy:
 
 def table_name(policy: Policy, suffix: str) -> str:
     """`customers_raw`, `customers_masked`, ... for the policy's dataset."""
-    if not re.match(r"^[a-z]+$", suffix):
+    if not re.match(r"^[a-z_]+$", suffix):
         raise ValueError(suffix)
     return f"{policy.dataset}_{suffix}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
 
@@ -56,15 +55,16 @@ def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Seri
         one_token = tokenizer(ctx.keys, domain="scrub")
 
     nulls = column.isna().to_numpy()
-    values = column.to_numpy(dtype=object)
-    if params.record_fields:
-        values = _replace_record_values(values, nulls, params.record_fields, ctx)
-    texts = [v for v, null in zip(values, nulls, strict=True) if not null]
+    texts = [v for v, null in zip(column.to_numpy(dtype=object), nulls, strict=True) if not null]
     scrubbed = iter(
         _replace(text, found, one_token)
         for text, found in zip(texts, detect_column(texts, wanted), strict=True)
     )
-    out = [None if null else next(scrubbed) for null in nulls]
+    out: list[object] = [None if null else next(scrubbed) for null in nulls]
+    if params.record_fields:
+        # After the detectors, so entities keep their types (<US_SSN>); what they cannot see,
+        # such as names and addresses, goes next.
+        out = _replace_record_values(out, params.record_fields, ctx)
     return pd.Series(out, index=column.index, dtype=object)
 
 
@@ -73,13 +73,13 @@ MIN_RECORD_VALUE = 4
 
 
 def _replace_record_values(
-    values: np.ndarray, nulls: np.ndarray, fields: tuple[str, ...], ctx: ColumnContext
+    texts: list[object], fields: tuple[str, ...], ctx: ColumnContext
 ) -> list[object]:
     columns = [(f"<{name.upper()}>", ctx.batch[name].to_numpy(dtype=object)) for name in fields]
     out: list[object] = []
-    for i, (value, null) in enumerate(zip(values, nulls, strict=True)):
+    for i, value in enumerate(texts):
         text = value
-        if not null:
+        if isinstance(text, str):
             for placeholder, column in columns:
                 known = column[i]
                 if isinstance(known, str) and len(known) >= MIN_RECORD_VALUE and known in text:

@@ -1,0 +1,64 @@
+"""Tamper-evident seals: an order-independent hash of a window's row digests (a multiset hash),
+and a hash chain over the sealed windows.
+
+The multiset hash is MuHash over the 3072-bit prime field used by Bitcoin Core's MuHash3072:
+each row digest is expanded with SHAKE-256 to a field element and the elements are multiplied.
+The product does not depend on row order, changes when any row is added, removed or altered,
+and cannot be steered by choosing rows (unlike a sum or an XOR of digests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+MODULUS = 2**3072 - 1103717
+EMPTY = 1  # the hash of no rows
+_BYTES = 384
+
+
+def element(row_digest: str) -> int:
+    """The field element of one row digest."""
+    expanded = hashlib.shake_256(row_digest.encode("ascii")).digest(_BYTES)
+    return int.from_bytes(expanded, "big") % MODULUS or 1
+
+
+def combine(acc: int, row_digest: str) -> int:
+    return acc * element(row_digest) % MODULUS
+
+
+def row_set_hash(row_digests: Iterable[str]) -> str:
+    """The multiset hash of a window's row digests, as a SHA-256 hex of the field element."""
+    acc = EMPTY
+    for digest in row_digests:
+        acc = combine(acc, digest)
+    return finish(acc)
+
+
+def finish(acc: int) -> str:
+    return hashlib.sha256(acc.to_bytes(_BYTES, "big")).hexdigest()
+
+
+SEALED_FIELDS = (
+    "dataset",
+    "policy_version",
+    "window_start",
+    "window_end",
+    "rows_masked",
+    "rows_quarantined",
+    "masked_values",
+    "detections",
+    "leak_hits",
+    "row_set_hash",
+    "prev_seal",
+)
+
+
+def seal_hash(window: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of a window's sealed fields, including the previous seal,
+    so that seals form a chain."""
+    values = [window[name] for name in SEALED_FIELDS]
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
