@@ -11,7 +11,7 @@ KEY_FILE := .secrets/token.key
 ROWS ?= 100000
 DEMO := data/demo
 
-.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-kafka lint format clean
+.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka lint format clean
 
 include mk/kafka.mk
 
@@ -33,11 +33,14 @@ $(KEY_FILE):
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	@echo "created $@ (a local demo key; never commit it)"
 
-run: venv key ## Generate sample events and mask them on the embedded MiniCluster
+run: venv key ## Generate sample events, mask them, audit and verify, on the embedded MiniCluster
 	rm -rf $(DEMO)
 	$(MS) generate --rows $(ROWS) --out $(DEMO)/events
 	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --input $(DEMO)/events \
 		--output $(DEMO)/masked --show 2
+	$(MS) run audit
+	$(MS) audit --html $(DEMO)/audit-report.html
+	$(MS) verify
 
 test: venv jars ## Run all tests: unit, MiniCluster, Kafka broker (installs and starts what it needs)
 	@$(KAFKA_SH) up
@@ -59,6 +62,12 @@ test-unit: venv ## Run the fast unit tests only
 
 bench: venv ## Benchmark: mask job vs a plain copy job on $(ROWS) events, one run
 	$(PY) bench/mask_vs_copy.py --rows $(ROWS)
+
+bench-scrub: venv ## Benchmark: scrub vs Microsoft Presidio on 20,000 generated notes (installs Presidio in .venv-bench)
+	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	@.venv-bench/bin/python -m pip install -q "presidio-analyzer==2.2.366" "presidio-anonymizer==2.2.366" \
+		"pandas<2.3" "pyarrow<21" "pydantic>=2.7,<3" PyYAML "Faker>=30,<41"
+	.venv-bench/bin/python bench/scrub_vs_presidio.py --notes 20000
 
 bench-kafka: venv jars ## Benchmark on the local broker: throughput and end-to-end latency
 	@$(KAFKA_SH) up

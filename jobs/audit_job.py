@@ -18,11 +18,13 @@ from jobs.audit_projection import (
     event_time_field,
 )
 from jobs.mask_job import run_sql_file
-from maskstream.config import JobConfig, load_config
+from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
-from udfs.flink_audit import SEALED_TYPE, SealChain, audit_scan_udf, row_set_hash_udaf
+from udfs.flink_audit import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
 from udfs.policy import Policy, load_policy, table_name
+
+FILE_TABLES = PROJECT_DIR / "sql" / "filesystem"
 
 
 @dataclass(frozen=True)
@@ -38,16 +40,28 @@ def build(
     """Define the tables and the pipeline; returns (AuditJob, StatementSet) not yet executed."""
     policy = policy or load_policy(config.policy_path)
     event_time_field(policy)  # fail at start-up if the policy has no event time
-    for suffix in ("masked", "masked_events", "audit", "leaks"):
-        run_sql_file(t_env, config.sql_dir / f"{table_name(policy, suffix)}.sql", config.variables)
+    batch = config.variables.get("AUDIT_RUNTIME_MODE", "STREAMING").upper() == "BATCH"
+    # A batch job sees all rows before it closes a window and needs no watermarks; a streaming
+    # job reads the masked table through a watermarked definition of it.
+    source_suffix = "masked" if batch else "masked_events"
+    suffixes = (
+        ("masked", "audit", "leaks") if batch else ("masked", "masked_events", "audit", "leaks")
+    )
+    for suffix in suffixes:
+        path = config.sql_dir / f"{table_name(policy, suffix)}.sql"
+        if not path.exists() and suffix in ("audit", "leaks"):
+            # The audit trail is a table of files in every profile (committed on checkpoint).
+            path = FILE_TABLES / path.name
+        run_sql_file(t_env, path, config.variables)
     scan_fn = f"audit_scan_{policy.dataset}"
-    hash_fn = "row_set_hash"
+    summary_fn = f"audit_window_{policy.dataset}"
     t_env.create_temporary_system_function(scan_fn, audit_scan_udf(policy))
-    t_env.create_temporary_system_function(hash_fn, row_set_hash_udaf())
+    t_env.create_temporary_system_function(summary_fn, window_summary_udaf(policy))
     text_fields = [f.name for f in scanned_fields(policy)]
-    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields))
+    source = table_name(policy, source_suffix)
+    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields, source))
     minutes = int(config.variables.get("AUDIT_WINDOW_MINUTES", "60"))
-    window_sql = compile_window_query(policy, minutes, hash_fn)
+    window_sql = compile_window_query(policy, minutes, summary_fn)
     windows = t_env.sql_query(window_sql)
     # Seals chain across windows: a keyed, stateful step in the DataStream API.
     sealed = (
@@ -68,6 +82,13 @@ def execute(env: StreamExecutionEnvironment, statements: StatementSet) -> None:
     env.execute("maskstream-audit")
 
 
+def audit_flink_conf(config: JobConfig) -> dict[str, str]:
+    """The Flink options of the audit job: the profile's, in its runtime mode."""
+    flink = dict(config.flink)
+    flink["execution.runtime-mode"] = config.variables.get("AUDIT_RUNTIME_MODE", "STREAMING")
+    return flink
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `flink run -py jobs/audit_job.py` and `python -m jobs.audit_job`."""
     parser = argparse.ArgumentParser(prog="audit_job", description=__doc__)
@@ -75,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy")
     args = parser.parse_args(argv)
     config = load_config(args.env, policy=args.policy)
-    env, t_env = create_stream_table_env(config.flink)
+    env, t_env = create_stream_table_env(audit_flink_conf(config))
     _, statements = build(t_env, config)
     execute(env, statements)
     return 0

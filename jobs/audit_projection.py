@@ -27,38 +27,31 @@ def scan_view_name(policy: Policy) -> str:
     return table_name(policy, "auditscan")
 
 
-def compile_scan_view(policy: Policy, scan_function: str, text_fields: list[str]) -> str:
+def compile_scan_view(
+    policy: Policy, scan_function: str, text_fields: list[str], source_table: str
+) -> str:
     args = ", ".join(f"`{name}`" for name in text_fields)
     return (
         f"CREATE TEMPORARY VIEW `{scan_view_name(policy)}` AS\n"
         f"SELECT `policy_version`, `{event_time_field(policy)}` AS `event_time`, `source_ref`,\n"
         f"  `row_digest`, `masked_fields`, {scan_function}({args}) AS `scan`\n"
-        f"FROM `{table_name(policy, 'masked')}_events`"
+        f"FROM `{source_table}`"
     )
 
 
-def compile_window_query(policy: Policy, window_minutes: int, hash_function: str) -> str:
-    masked = ",\n    ".join(
-        f"KEY '{f.name}:{f.operator.name}' VALUE SUM(IF(POSITION(',{f.name},' IN "
-        f"CONCAT(',', COALESCE(`masked_fields`, ''), ',')) > 0, 1, 0))"
-        for f in policy.masked
-    )
-    detections = ",\n    ".join(f"KEY '{e}' VALUE SUM(`scan`.`{e}`)" for e in ENTITY_TYPES)
-    window = f"TUMBLE(`event_time`, INTERVAL '{window_minutes}' MINUTE)"
-    # The group-window syntax (not the window TVF) because the multiset hash is a Python
-    # aggregate, which Flink runs append-only only as a group window aggregate.
+def compile_window_query(policy: Policy, window_minutes: int, summary_function: str) -> str:
+    """One vectorized aggregate summarises each window (Flink cannot mix Python and built-in
+    aggregates in one batch window); the seal step unpacks its JSON."""
+    interval = f"INTERVAL '{window_minutes}' MINUTE"
+    counts = ", ".join(f"`scan`.`{e}`" for e in ENTITY_TYPES)
     return (
         f"SELECT\n  '{policy.dataset}' AS `dataset`, `policy_version`,\n"
-        f"  TUMBLE_START(`event_time`, INTERVAL '{window_minutes}' MINUTE) AS `window_start`,\n"
-        f"  TUMBLE_END(`event_time`, INTERVAL '{window_minutes}' MINUTE) AS `window_end`,\n"
-        "  COUNT(*) AS `rows_masked`,\n"
-        "  CAST(0 AS BIGINT) AS `rows_quarantined`,\n"
-        f"  JSON_OBJECT(\n    {masked}\n  ) AS `masked_values`,\n"
-        f"  JSON_OBJECT(\n    {detections}\n  ) AS `detections`,\n"
-        "  SUM(`scan`.`leak_count`) AS `leak_hits`,\n"
-        f"  {hash_function}(`row_digest`) AS `row_set_hash`\n"
+        f"  TUMBLE_START(`event_time`, {interval}) AS `window_start`,\n"
+        f"  TUMBLE_END(`event_time`, {interval}) AS `window_end`,\n"
+        f"  {summary_function}(`masked_fields`, `row_digest`, `scan`.`leak_count`, {counts})"
+        " AS `summary`\n"
         f"FROM `{scan_view_name(policy)}`\n"
-        f"GROUP BY `policy_version`, {window}"
+        f"GROUP BY `policy_version`, TUMBLE(`event_time`, {interval})"
     )
 
 

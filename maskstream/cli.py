@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,6 +121,75 @@ def cmd_consume(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table_rows(path: str) -> list[dict]:
+    from maskstream.records import committed_files, read_jsonl
+
+    folder = Path(path)
+    return [row for _, row in read_jsonl(committed_files(folder))] if folder.exists() else []
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    config = load_config(args.env, policy=args.policy)
+    policy = load_policy(config.policy_path)
+    windows = [
+        w for w in _table_rows(config.variables["AUDIT_PATH"]) if w["dataset"] == policy.dataset
+    ]
+    leaks = [
+        x for x in _table_rows(config.variables["LEAKS_PATH"]) if x["dataset"] == policy.dataset
+    ]
+    windows.sort(key=lambda w: (w["window_start"], w["policy_version"]))
+    if args.html:
+        from maskstream.audit_report import render_html
+
+        Path(args.html).write_text(render_html(windows, leaks), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
+    print(f"audit of {policy.dataset}: {len(windows)} sealed window(s)")
+    header = ("window start", "version", "rows", "masked", "detected", "leaks")
+    print("  {:<24}{:>8}{:>10}{:>10}{:>10}{:>7}".format(*header))
+    for w in windows[-args.last :]:
+        masked = sum(_json_counts(w.get("masked_values")).values())
+        detected = sum(_json_counts(w.get("detections")).values())
+        print(
+            f"  {w['window_start']!s:<24}{w['policy_version']:>8}{w['rows_masked']:>10,}"
+            f"{masked:>10,}{detected:>10,}{w['leak_hits']:>7,}"
+        )
+    hits = sum(int(w["leak_hits"]) for w in windows)
+    if hits or leaks:
+        by_field = Counter(f"{x['field']}:{x['entity_type']}" for x in leaks)
+        print(f"LEAKS: {max(hits, len(leaks))} hit(s): {dict(by_field)} (see the leaks table)")
+        return 1
+    print("no leaks found")
+    return 0
+
+
+def _json_counts(text: str | None) -> dict[str, int]:
+    import json
+
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v or 0) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from maskstream.verify import read_seals, verify, verify_rows
+
+    config = load_config(args.env, policy=args.policy)
+    policy = load_policy(config.policy_path)
+    audit_dir = Path(config.variables["AUDIT_PATH"])
+    if "MASKED_TOPIC" in config.variables:
+        from maskstream.kafka_io import consume
+
+        topic, bootstrap = config.variables["MASKED_TOPIC"], config.variables["KAFKA_BOOTSTRAP"]
+        rows = [r.value for r in consume(bootstrap, topic, timeout=600, idle=10)]
+        report = verify_rows(policy, rows, read_seals(audit_dir))
+    else:
+        report = verify(policy, Path(config.variables["OUTPUT_PATH"]), audit_dir)
+    print(report.render())
+    return 0 if report.ok else 1
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from maskstream.run_local import run_mask_locally
 
@@ -131,6 +201,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(
         args.env, policy=args.policy, variables=variables, flink=_flink_overrides(args.define)
     )
+    if args.job == "audit":
+        from maskstream.run_local import run_audit_locally
+
+        return run_audit_locally(config)
     if "RAW_TOPIC" in config.variables:
         from maskstream.run_kafka import run_mask_on_kafka
 
@@ -141,6 +215,37 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         show_before_after(config, config.policy_path, args.show)
     return status
+
+
+def _add_kafka_parsers(sub: argparse._SubParsersAction) -> None:
+    bootstrap = {"default": DEFAULT_BOOTSTRAP, "help": "Kafka bootstrap servers"}
+    prod = sub.add_parser("produce", help="produce synthetic events to a Kafka topic")
+    prod.add_argument("--rows", type=int, required=True)
+    prod.add_argument("--topic", required=True)
+    prod.add_argument("--seed", type=int, default=42)
+    prod.add_argument("--bootstrap", **bootstrap)
+    prod.set_defaults(func=cmd_produce)
+
+    cons = sub.add_parser("consume", help="print records of a topic (read_committed)")
+    cons.add_argument("--topic", required=True)
+    cons.add_argument("--max", type=int, help="stop after this many records")
+    cons.add_argument("--timeout", type=float, default=10.0, help="seconds to read for")
+    cons.add_argument("--bootstrap", **bootstrap)
+    cons.set_defaults(func=cmd_consume)
+
+
+def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:
+    aud = sub.add_parser("audit", help="print the latest audit windows; exit 1 on any leak")
+    aud.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
+    aud.add_argument("--env", default="local", help="environment profile in conf/env/")
+    aud.add_argument("--last", type=int, default=10, help="how many windows to print")
+    aud.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
+    aud.set_defaults(func=cmd_audit)
+
+    ver = sub.add_parser("verify", help="check the masked table against the audit seals")
+    ver.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
+    ver.add_argument("--env", default="local", help="environment profile in conf/env/")
+    ver.set_defaults(func=cmd_verify)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,23 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--output", help="write here instead of stdout")
     pre.set_defaults(func=cmd_preview)
 
-    bootstrap = {"default": DEFAULT_BOOTSTRAP, "help": "Kafka bootstrap servers"}
-    prod = sub.add_parser("produce", help="produce synthetic events to a Kafka topic")
-    prod.add_argument("--rows", type=int, required=True)
-    prod.add_argument("--topic", required=True)
-    prod.add_argument("--seed", type=int, default=42)
-    prod.add_argument("--bootstrap", **bootstrap)
-    prod.set_defaults(func=cmd_produce)
-
-    cons = sub.add_parser("consume", help="print records of a topic (read_committed)")
-    cons.add_argument("--topic", required=True)
-    cons.add_argument("--max", type=int, help="stop after this many records")
-    cons.add_argument("--timeout", type=float, default=10.0, help="seconds to read for")
-    cons.add_argument("--bootstrap", **bootstrap)
-    cons.set_defaults(func=cmd_consume)
+    _add_kafka_parsers(sub)
+    _add_audit_parsers(sub)
 
     run = sub.add_parser("run", help="run a job on the embedded MiniCluster")
-    run.add_argument("job", choices=["mask"])
+    run.add_argument("job", choices=["mask", "audit"])
     run.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
     run.add_argument("--env", default="local", help="environment profile in conf/env/")
     run.add_argument("--input", help="input folder (sets INPUT_PATH)")

@@ -153,3 +153,21 @@ def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
 def _short(value: object, limit: int = 40) -> str:
     text = "null" if value is None else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_audit_locally(config: JobConfig) -> int:
+    """Run the audit job over the masked table and print what it sealed."""
+    from jobs.audit_job import audit_flink_conf, build, execute
+    from maskstream.flink_env import create_stream_table_env
+
+    audit_dir = Path(config.variables["AUDIT_PATH"])
+    before = set(committed_files(audit_dir)) if audit_dir.exists() else set()
+    started = time.monotonic()
+    env, t_env = create_stream_table_env(audit_flink_conf(config))
+    job, statements = build(t_env, config)
+    print(f"auditing {config.variables['OUTPUT_PATH']} ({job.policy.dataset})", file=sys.stderr)
+    execute(env, statements)
+    new = [p for p in committed_files(audit_dir) if p not in before] if audit_dir.exists() else []
+    windows = sum(1 for _ in read_jsonl(new))
+    print(f"sealed {windows} window(s) into {audit_dir} in {time.monotonic() - started:.1f}s")
+    return 0

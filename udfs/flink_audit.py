@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,6 @@ from pyflink.datastream import KeyedProcessFunction, RuntimeContext
 from pyflink.datastream.state import ValueStateDescriptor
 from pyflink.table import DataTypes
 from pyflink.table.udf import (
-    AggregateFunction,
     FunctionContext,
     ScalarFunction,
     UserDefinedFunctionWrapper,
@@ -53,42 +53,39 @@ def audit_scan_udf(policy: Policy) -> UserDefinedFunctionWrapper:
     )
 
 
-class RowSetHash(AggregateFunction):
-    """MuHash of the row digests of a window (order-independent)."""
+class WindowSummary:
+    """Summarises one window's rows (a vectorized aggregate): row count, values masked per
+    field:operator, scrub detections per entity type, leak hits and the rows' multiset hash."""
 
-    def create_accumulator(self) -> list[str]:
-        return [format(seal.EMPTY, "x")]
+    def __init__(self, operators: dict[str, str]):
+        self._operators = operators  # field -> operator name
 
-    def accumulate(self, accumulator: list[str], row_digest: str | None) -> None:
-        if row_digest is not None:
-            acc = seal.combine(int(accumulator[0], 16), row_digest)
-            accumulator[0] = format(acc, "x")
-
-    def merge(self, accumulator: list[str], accumulators: list[list[str]]) -> None:
-        acc = int(accumulator[0], 16)
-        for other in accumulators:
-            acc = acc * int(other[0], 16) % seal.MODULUS
-        accumulator[0] = format(acc, "x")
-
-    def get_value(self, accumulator: list[str]) -> str:
-        return seal.finish(int(accumulator[0], 16))
-
-    def get_result_type(self) -> DataTypes:
-        return DataTypes.STRING()
-
-    def get_accumulator_type(self) -> DataTypes:
-        return DataTypes.ARRAY(DataTypes.STRING())
-
-
-def row_set_hash_udaf() -> UserDefinedFunctionWrapper:
-    return udaf(
-        RowSetHash(),
-        result_type=DataTypes.STRING(),
-        accumulator_type=DataTypes.ARRAY(DataTypes.STRING()),
-    )
+    def __call__(
+        self, masked_fields: pd.Series, row_digests: pd.Series, leak_counts: pd.Series, *counts
+    ) -> str:
+        masked = {f"{name}:{op}": 0 for name, op in self._operators.items()}
+        for value in masked_fields.dropna():
+            for name in str(value).split(","):
+                if name in self._operators:
+                    masked[f"{name}:{self._operators[name]}"] += 1
+        return json.dumps(
+            {
+                "rows_masked": len(row_digests),
+                "masked_values": masked,
+                "detections": {e: int(c.sum()) for e, c in zip(ENTITY_TYPES, counts, strict=True)},
+                "leak_hits": int(leak_counts.sum()),
+                "row_set_hash": seal.row_set_hash(str(d) for d in row_digests.dropna()),
+            }
+        )
 
 
-WINDOW_FIELDS = [
+def window_summary_udaf(policy: Policy) -> UserDefinedFunctionWrapper:
+    operators = {f.name: f.operator.name for f in policy.masked}
+    return udaf(WindowSummary(operators), result_type=DataTypes.STRING(), func_type="pandas")
+
+
+SUMMARY_INPUT = ["dataset", "policy_version", "window_start", "window_end", "summary"]
+SEALED_FIELDS = [
     ("dataset", Types.STRING()),
     ("policy_version", Types.INT()),
     ("window_start", Types.SQL_TIMESTAMP()),
@@ -99,22 +96,10 @@ WINDOW_FIELDS = [
     ("detections", Types.STRING()),
     ("leak_hits", Types.LONG()),
     ("row_set_hash", Types.STRING()),
+    ("prev_seal", Types.STRING()),
+    ("seal", Types.STRING()),
 ]
-SEALED_TYPE = Types.ROW_NAMED(
-    [n for n, _ in WINDOW_FIELDS] + ["prev_seal", "seal"],
-    [t for _, t in WINDOW_FIELDS] + [Types.STRING(), Types.STRING()],
-)
-
-
-def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
-    """Window fields as the seal hashes them; the verifier renders rows read back the same way."""
-    out = dict(row)
-    for name in ("window_start", "window_end"):
-        ts = pd.Timestamp(out[name])
-        out[name] = f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
-    for name in ("policy_version", "rows_masked", "rows_quarantined", "leak_hits"):
-        out[name] = int(out[name])
-    return out
+SEALED_TYPE = Types.ROW_NAMED([n for n, _ in SEALED_FIELDS], [t for _, t in SEALED_FIELDS])
 
 
 class SealChain(KeyedProcessFunction):
@@ -125,9 +110,18 @@ class SealChain(KeyedProcessFunction):
         self._last = runtime_context.get_state(ValueStateDescriptor("last_seal", Types.STRING()))
 
     def process_element(self, value: Row, ctx: KeyedProcessFunction.Context):  # type: ignore[no-untyped-def]
-        window = dict(zip([n for n, _ in WINDOW_FIELDS], value, strict=True))
-        prev = self._last.value()
-        window["prev_seal"] = prev
-        current = seal.seal_hash(canonical_window(window))
-        self._last.update(current)
-        yield Row(*value, prev, current)
+        window = dict(zip(SUMMARY_INPUT, value, strict=True))
+        summary = json.loads(window.pop("summary"))
+        window.update(
+            rows_masked=summary["rows_masked"],
+            # Quarantined records never reach the masked table; counted once quarantine exists.
+            rows_quarantined=0,
+            masked_values=json.dumps(summary["masked_values"], sort_keys=True),
+            detections=json.dumps(summary["detections"], sort_keys=True),
+            leak_hits=summary["leak_hits"],
+            row_set_hash=summary["row_set_hash"],
+            prev_seal=self._last.value(),
+        )
+        window["seal"] = seal.seal_hash(seal.canonical_window(window))
+        self._last.update(window["seal"])
+        yield Row(*(window[name] for name, _ in SEALED_FIELDS))

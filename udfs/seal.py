@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
+
 MODULUS = 2**3072 - 1103717
 EMPTY = 1  # the hash of no rows
 _BYTES = 384
@@ -54,6 +56,18 @@ SEALED_FIELDS = (
     "row_set_hash",
     "prev_seal",
 )
+
+
+def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
+    """Window fields as the seal hashes them; the verifier renders rows read back the same way
+    (timestamps to milliseconds, counts as integers)."""
+    out = dict(row)
+    for name in ("window_start", "window_end"):
+        ts = pd.Timestamp(out[name])
+        out[name] = f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
+    for name in ("policy_version", "rows_masked", "rows_quarantined", "leak_hits"):
+        out[name] = int(out[name])
+    return out
 
 
 def seal_hash(window: dict[str, Any]) -> str:

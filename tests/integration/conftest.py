@@ -36,7 +36,7 @@ def masked_run(tmp_path_factory: pytest.TempPathFactory, token_key: str) -> Mask
     write_events(600, base / "in", seed=7, rows_per_file=250)
     config = load_config(
         "local",
-        variables={"INPUT_PATH": str(base / "in"), "OUTPUT_PATH": str(base / "out")},
+        variables=table_paths(base),
         flink={
             "python.fn-execution.arrow.batch.size": "3",
             "python.fn-execution.bundle.size": "7",
@@ -46,3 +46,39 @@ def masked_run(tmp_path_factory: pytest.TempPathFactory, token_key: str) -> Mask
     job = build(t_env, config)
     t_env.execute_sql(job.insert_sql).wait()
     return MaskedRun(config, sorted((base / "in").glob("*.jsonl")), base / "out")
+
+
+def table_paths(base: Path) -> dict[str, str]:
+    """Every table of the local profile under `base`; 1-minute audit windows."""
+    return {
+        "INPUT_PATH": str(base / "in"),
+        "OUTPUT_PATH": str(base / "out"),
+        "AUDIT_PATH": str(base / "audit"),
+        "LEAKS_PATH": str(base / "leaks"),
+        "AUDIT_WINDOW_MINUTES": "1",
+    }
+
+
+def run_mask_and_audit(config: JobConfig) -> None:
+    from jobs import audit_job, mask_job
+    from jobs.audit_job import audit_flink_conf
+    from maskstream.flink_env import create_stream_table_env, create_table_env
+
+    t_env = create_table_env(config.flink)
+    t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
+    env, st_env = create_stream_table_env(audit_flink_conf(config))
+    _, statements = audit_job.build(st_env, config)
+    audit_job.execute(env, statements)
+
+
+@pytest.fixture(scope="session")
+def audited_run(masked_run: MaskedRun) -> MaskedRun:
+    """The audit job, run once over the masked run's real output."""
+    from jobs import audit_job
+    from jobs.audit_job import audit_flink_conf
+    from maskstream.flink_env import create_stream_table_env
+
+    env, st_env = create_stream_table_env(audit_flink_conf(masked_run.config))
+    _, statements = audit_job.build(st_env, masked_run.config)
+    audit_job.execute(env, statements)
+    return masked_run

@@ -74,24 +74,46 @@ def test_bounded_run_masks_each_event_exactly_once(kafka_run: KafkaRun) -> None:
     _assert_exactly_once(records, produced)
     _assert_nothing_raw(records, events)
     assert {r.value["policy_version"] for r in records} == {1}
+    # The audit job reads the masked topic (streaming, watermarks) and seals what it read.
+    from jobs import audit_job
+    from maskstream.flink_env import create_stream_table_env
+    from maskstream.verify import read_seals, verify_rows
+
+    audit_dir = kafka_run.checkpoint_dir.parent / "audit"
+    audit_config = kafka_run.config(
+        STARTUP_MODE="earliest-offset",
+        BOUNDED_MODE="latest-offset",
+        AUDIT_PATH=str(audit_dir),
+        LEAKS_PATH=str(audit_dir.parent / "leaks"),
+        AUDIT_WINDOW_MINUTES="1",
+    )
+    env, st_env = create_stream_table_env(audit_job.audit_flink_conf(audit_config))
+    _, statements = audit_job.build(st_env, audit_config)
+    audit_job.execute(env, statements)
+    seals = read_seals(audit_dir)
+    assert sum(s["rows_masked"] for s in seals) == len(events)
+    policy = load_policy(audit_config.policy_path)
+    report = verify_rows(policy, [r.value for r in records], seals)
+    assert report.ok, report.render()
 
 
 def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
-    events = list(generate_events(4000, seed=12))
+    events = list(generate_events(6000, seed=12))
     produced: set[str] = set()
 
-    def trickle() -> None:  # ~12 s of input, so the failure lands mid-stream
+    def trickle() -> None:  # ~35 s of input, so the failure lands mid-stream
         for i in range(0, len(events), 100):
             produced.update(_produce(kafka_run, events[i : i + 100]))
-            time.sleep(0.3)
+            time.sleep(0.5)
 
     def open_transaction_has_records() -> bool:
-        committed = len(kafka_run.masked(timeout=4, idle=1.5))
-        return len(kafka_run.masked(isolation="read_uncommitted", timeout=4, idle=1.5)) > committed
+        committed = len(kafka_run.masked(timeout=3, idle=1))
+        return len(kafka_run.masked(isolation="read_uncommitted", timeout=3, idle=1)) > committed
 
-    # A longer interval keeps records in the open transaction long enough to fail it.
+    # A long interval keeps records in the open transaction for long enough that the failure
+    # surely hits a transaction holding records (checked below), not one just committed.
     config = kafka_run.config(STARTUP_MODE="earliest-offset")
-    result = _start(config, **{"execution.checkpointing.interval": "4s"})
+    result = _start(config, **{"execution.checkpointing.interval": "15s"})
     producer = threading.Thread(target=trickle)
     producer.start()
     try:
@@ -104,7 +126,7 @@ def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
         FAULT_TRIGGER.touch()
         wait_for(lambda: Path(f"{FAULT_TRIGGER}.fired").exists(), 60, "the injected failure")
         producer.join()
-        records = kafka_run.masked(max_records=len(events) + 500, timeout=120, idle=12)
+        records = kafka_run.masked(max_records=len(events) + 500, timeout=120, idle=20)
     finally:
         producer.join()
         result.get_job_client().cancel().result()
