@@ -17,7 +17,7 @@ from jobs.audit_projection import (
     compile_window_query,
     event_time_field,
 )
-from jobs.mask_job import run_sql_file
+from jobs.mask_job import define_table
 from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
@@ -48,11 +48,10 @@ def build(
         ("masked", "audit", "leaks") if batch else ("masked", "masked_events", "audit", "leaks")
     )
     for suffix in suffixes:
-        path = config.sql_dir / f"{table_name(policy, suffix)}.sql"
-        if not path.exists() and suffix in ("audit", "leaks"):
-            # The audit trail is a table of files in every profile (committed on checkpoint).
-            path = FILE_TABLES / path.name
-        run_sql_file(t_env, path, config.variables)
+        name = table_name(policy, suffix)
+        # The audit trail is a table of files in every profile (committed on checkpoint).
+        own = (config.sql_dir / f"{name}.sql").exists() or suffix not in ("audit", "leaks")
+        define_table(t_env, config, name, None if own else FILE_TABLES)
     scan_fn = f"audit_scan_{policy.dataset}"
     summary_fn = f"audit_window_{policy.dataset}"
     t_env.create_temporary_system_function(scan_fn, audit_scan_udf(policy))

@@ -10,7 +10,7 @@ from pathlib import Path
 from pyflink.table import TableEnvironment
 
 from jobs.mask_projection import compile_insert
-from maskstream.config import JobConfig, load_config
+from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.flink_env import create_table_env
 from maskstream.sql_files import SchemaMismatchError, load_sql_file
 from udfs.flink_udf import function_name, mask_udf
@@ -36,6 +36,22 @@ def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str])
             t_env.get_config().set(statement.set_key, statement.set_value or "")
         else:
             t_env.execute_sql(statement.text)
+
+
+SCHEMA_DIR = PROJECT_DIR / "sql" / "schema"
+
+
+def define_table(
+    t_env: TableEnvironment, config: JobConfig, name: str, sql_dir: Path | None = None
+) -> Path:
+    """Create table `name` from the profile's DDL, after the shared column schema it is LIKE,
+    when there is one (sql/schema/<name>.sql). Returns the DDL file used."""
+    schema = SCHEMA_DIR / f"{name}.sql"
+    if schema.exists():
+        run_sql_file(t_env, schema, config.variables)
+    path = (sql_dir or config.sql_dir) / f"{name}.sql"
+    run_sql_file(t_env, path, config.variables)
+    return path
 
 
 def _columns(t_env: TableEnvironment, table: str) -> list[tuple[str, str, bool]]:
@@ -84,9 +100,8 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     if policy.needs_key:
         load_keyring()  # fail at start-up, on the client, if the key is missing or weak
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
-    raw_sql, masked_sql = config.sql_dir / f"{raw}.sql", config.sql_dir / f"{masked}.sql"
-    run_sql_file(t_env, raw_sql, config.variables)
-    run_sql_file(t_env, masked_sql, config.variables)
+    raw_sql = define_table(t_env, config, raw)
+    masked_sql = define_table(t_env, config, masked)
     check_schema(t_env, raw, raw_sql, [(f.name, f.input_type.sql) for f in policy.fields])
     if "source_ref" not in [n for n, _, _ in _columns(t_env, raw)]:
         raise SchemaMismatchError(

@@ -122,11 +122,17 @@ def test_ddl_that_does_not_match_the_policy_fails_naming_file_and_column(
     )
     sql_dir = tmp_path / "sql"
     sql_dir.mkdir()
-    for name in ("customers_raw.sql", "customers_masked.sql"):
-        text = (config.sql_dir / name).read_text()
-        if name == "customers_raw.sql":
-            text = text.replace("`ssn`               STRING", "`ssn`               BIGINT")
-        (sql_dir / name).write_text(text)
+    policy = load_policy(config.policy_path)
+    columns = ",\n".join(
+        f"  `{f.name}` {'BIGINT' if f.name == 'ssn' else f.input_type.sql}" for f in policy.fields
+    )
+    (sql_dir / "customers_raw.sql").write_text(
+        f"CREATE TABLE customers_raw (\n{columns},\n  `source_ref` AS 'file:x'\n) WITH (\n"
+        f"  'connector' = 'filesystem', 'path' = '{tmp_path / 'in'}', 'format' = 'json');\n"
+    )
+    (sql_dir / "customers_masked.sql").write_text(
+        (config.sql_dir / "customers_masked.sql").read_text()
+    )
     config.sql_dir = sql_dir
     with pytest.raises(SchemaMismatchError) as err:
         build(create_table_env(config.flink), config)
