@@ -62,10 +62,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
     config = load_config(args.env, policy=args.policy)
     policy = load_policy(config.policy_path)
     for suffix in ("raw", "masked"):
-        path = config.sql_dir / f"{table_name(policy, suffix)}.sql"
-        print(f"-- {path.relative_to(PROJECT_DIR)}")
-        for statement in load_sql_file(path, config.variables):
-            print(statement.text + ";\n")
+        name = table_name(policy, suffix)
+        for path in (
+            PROJECT_DIR / "sql" / "schema" / f"{name}.sql",
+            config.sql_dir / f"{name}.sql",
+        ):
+            if path.exists():
+                print(f"-- {path.relative_to(PROJECT_DIR)}")
+                for statement in load_sql_file(path, config.variables):
+                    print(statement.text + ";\n")
     print(f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})")
     print(compile_insert(policy, function_name(policy)) + ";")
     return 0
