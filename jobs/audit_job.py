@@ -18,13 +18,11 @@ from jobs.audit_projection import (
     event_time_field,
 )
 from jobs.mask_job import define_table
-from maskstream.config import PROJECT_DIR, JobConfig, load_config
+from maskstream.config import JobConfig, load_config
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
 from udfs.flink_audit import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
 from udfs.policy import Policy, load_policy, table_name
-
-FILE_TABLES = PROJECT_DIR / "sql" / "filesystem"
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,7 @@ def build(
         ("masked", "audit", "leaks") if batch else ("masked", "masked_events", "audit", "leaks")
     )
     for suffix in suffixes:
-        name = table_name(policy, suffix)
-        # The audit trail is a table of files in every profile (committed on checkpoint).
-        own = (config.sql_dir / f"{name}.sql").exists() or suffix not in ("audit", "leaks")
-        define_table(t_env, config, name, None if own else FILE_TABLES)
+        define_table(t_env, config, table_name(policy, suffix))
     scan_fn = f"audit_scan_{policy.dataset}"
     summary_fn = f"audit_window_{policy.dataset}"
     t_env.create_temporary_system_function(scan_fn, audit_scan_udf(policy))

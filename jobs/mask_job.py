@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pyflink.table import TableEnvironment
 
-from jobs.mask_projection import compile_insert
+from jobs.mask_projection import compile_insert, compile_view
 from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.flink_env import create_table_env
 from maskstream.sql_files import SchemaMismatchError, load_sql_file
@@ -41,15 +41,19 @@ def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str])
 SCHEMA_DIR = PROJECT_DIR / "sql" / "schema"
 
 
-def define_table(
-    t_env: TableEnvironment, config: JobConfig, name: str, sql_dir: Path | None = None
-) -> Path:
+FILE_TABLES = PROJECT_DIR / "sql" / "filesystem"
+
+
+def define_table(t_env: TableEnvironment, config: JobConfig, name: str) -> Path:
     """Create table `name` from the profile's DDL, after the shared column schema it is LIKE,
-    when there is one (sql/schema/<name>.sql). Returns the DDL file used."""
+    when there is one (sql/schema/<name>.sql). Tables a profile does not define itself (the
+    quarantine and audit tables) are files in every profile. Returns the DDL file used."""
     schema = SCHEMA_DIR / f"{name}.sql"
     if schema.exists():
         run_sql_file(t_env, schema, config.variables)
-    path = (sql_dir or config.sql_dir) / f"{name}.sql"
+    path = config.sql_dir / f"{name}.sql"
+    if not path.exists():
+        path = FILE_TABLES / f"{name}.sql"
     run_sql_file(t_env, path, config.variables)
     return path
 
@@ -95,15 +99,21 @@ def check_schema(
 
 
 def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = None) -> MaskJob:
-    """Define the tables, register the masking UDF and compile the INSERT; execute nothing."""
+    """Define the tables, register the masking UDF and compile the INSERTs; execute nothing."""
     policy = policy or load_policy(config.policy_path)
-    if policy.needs_key:
-        load_keyring()  # fail at start-up, on the client, if the key is missing or weak
+    load_keyring()  # fail at start-up, on the client, if the key is missing or weak
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
     raw_sql = define_table(t_env, config, raw)
     masked_sql = define_table(t_env, config, masked)
-    check_schema(t_env, raw, raw_sql, [(f.name, f.input_type.sql) for f in policy.fields])
-    if "source_ref" not in [n for n, _, _ in _columns(t_env, raw)]:
+    define_table(t_env, config, table_name(policy, "quarantine"))
+    columns = _columns(t_env, raw)
+    if ("payload", "BYTES") not in [(n, t.replace(" NOT NULL", "")) for n, t, _ in columns]:
+        raise SchemaMismatchError(
+            f"{raw_sql}: table `{raw}` must read whole records as `payload BYTES` with "
+            "'format' = 'raw'. Fix: see sql/schema/customers_raw.sql; the job parses the records "
+            "itself so that no Flink component ever prints a raw record"
+        )
+    if "source_ref" not in [n for n, _, _ in columns]:
         raise SchemaMismatchError(
             f"{raw_sql}: table `{raw}` has no `source_ref` column. Fix: add a computed column "
             "with the source coordinates, e.g. `source_ref AS CONCAT('file:', file_path)`"
@@ -113,7 +123,8 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     check_schema(t_env, masked, masked_sql, sink_columns)
     function = function_name(policy)
     t_env.create_temporary_system_function(function, mask_udf(policy))
-    return MaskJob(policy, compile_insert(policy, function), raw_sql, masked_sql)
+    t_env.execute_sql(compile_view(policy, function))
+    return MaskJob(policy, compile_insert(policy), raw_sql, masked_sql)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,12 +56,12 @@ def cmd_policy_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from jobs.mask_projection import compile_insert
+    from jobs.mask_projection import compile_insert, compile_view
     from udfs.flink_udf import function_name
 
     config = load_config(args.env, policy=args.policy)
     policy = load_policy(config.policy_path)
-    for suffix in ("raw", "masked"):
+    for suffix in ("raw", "masked", "quarantine"):
         name = table_name(policy, suffix)
         for path in (
             PROJECT_DIR / "sql" / "schema" / f"{name}.sql",
@@ -72,30 +72,36 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 for statement in load_sql_file(path, config.variables):
                     print(statement.text + ";\n")
     print(f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})")
-    print(compile_insert(policy, function_name(policy)) + ";")
+    print(compile_view(policy, function_name(policy)) + ";\n")
+    print(compile_insert(policy) + ";")
     return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from maskstream.preview import preview_files
+    from maskstream.preview import mask_lines, read_lines
     from maskstream.records import dumps_row
     from udfs.keys import load_keyring
 
     policy = load_policy(args.policy)
-    keys = load_keyring() if policy.needs_key else None
-    rows = preview_files(policy, [Path(args.input)], keys)
-    count = 0
+    results = mask_lines(policy, read_lines([Path(args.input)]), load_keyring())
+    counts = Counter()
     with contextlib.ExitStack() as stack:
         out = (
             stack.enter_context(open(args.output, "w", encoding="utf-8"))
             if args.output
             else sys.stdout
         )
-        for row in rows:
-            out.write(dumps_row(row) + "\n")
-            count += 1
-    if args.output:
-        print(f"masked {count:,} records into {args.output}", file=sys.stderr)
+        for ok, row in results:
+            counts["masked" if ok else row["error_class"]] += 1
+            if ok:
+                out.write(dumps_row(row) + "\n")
+    rejected = {k: v for k, v in counts.items() if k != "masked"}
+    print(
+        f"masked {counts['masked']:,} records"
+        + (f" into {args.output}" if args.output else "")
+        + (f"; quarantined {sum(rejected.values()):,}: {rejected}" if rejected else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Apply a policy in-process (no Flink) to JSON lines, giving what the Flink job gives."""
+"""Apply a policy in-process (no Flink) to JSON lines, giving what the Flink job gives: the same
+parsing, the same masking code, the same rows."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import Any
 
 import pandas as pd
 
-from maskstream.records import parse_value, read_jsonl, render_json_value, udf_column
+from maskstream.records import render_json_value
 from udfs.keys import KeyRing
-from udfs.masking import SINK_METADATA, RecordMasker
+from udfs.masking import OK, SINK_METADATA, VERDICT_COLUMNS, RecordMasker
 from udfs.policy import Policy
 from udfs.sql_types import SqlType
 
 BATCH = 10_000
+QUARANTINE_COLUMNS = ("source_ref", "error_class", "error_field", "payload_digest",
+                      "payload_bytes", "payload_shape")  # fmt: skip
 
 
 def file_source_ref(path: Path) -> str:
@@ -30,49 +33,57 @@ def sink_types(policy: Policy) -> dict[str, SqlType]:
     return types
 
 
-def mask_records(
-    policy: Policy, records: Iterable[tuple[str, dict[str, Any]]], keys: KeyRing | None
-) -> Iterator[dict[str, Any]]:
-    """Mask (source_ref, record) pairs into masked rows in sink column order."""
+def read_lines(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
+    """(source_ref, raw line) for every non-empty line, as the filesystem source reads them."""
+    for path in paths:
+        ref = file_source_ref(path)
+        with path.open("rb") as handle:
+            for raw in handle:
+                line = raw.rstrip(b"\n").rstrip(b"\r")
+                if line:
+                    yield ref, line
+
+
+def mask_lines(
+    policy: Policy, lines: Iterable[tuple[str, bytes]], keys: KeyRing
+) -> Iterator[tuple[bool, dict[str, Any]]]:
+    """(True, masked row) or (False, quarantine row) for each raw line, in order."""
     masker = RecordMasker(policy, keys)
-    types = sink_types(policy)
-    chunk: list[tuple[str, dict[str, Any]]] = []
-    for item in records:
+    chunk: list[tuple[str, bytes]] = []
+    for item in lines:
         chunk.append(item)
         if len(chunk) >= BATCH:
-            yield from _mask_chunk(masker, chunk, types)
+            yield from _mask_chunk(masker, chunk)
             chunk = []
     if chunk:
-        yield from _mask_chunk(masker, chunk, types)
+        yield from _mask_chunk(masker, chunk)
 
 
 def _mask_chunk(
-    masker: RecordMasker, chunk: list[tuple[str, dict[str, Any]]], types: dict[str, SqlType]
-) -> Iterator[dict[str, Any]]:
+    masker: RecordMasker, chunk: list[tuple[str, bytes]]
+) -> Iterator[tuple[bool, dict[str, Any]]]:
     policy = masker.policy
-    typed = {
-        f.name: [parse_value(rec.get(f.name), f.input_type) for _, rec in chunk]
-        for f in policy.fields
-    }
-    batch = {f.name: udf_column(typed[f.name], f.input_type) for f in policy.fields}
+    types = sink_types(policy)
     refs = pd.Series([ref for ref, _ in chunk], dtype=object)
-    result = masker.mask_batch(batch, refs)
+    result = masker.mask_payloads([line for _, line in chunk], refs)
     columns = {name: result[name].tolist() for name in result.columns}
+    verdict_types = dict(VERDICT_COLUMNS)
     for i in range(len(chunk)):
-        row: dict[str, Any] = {}
-        for f in policy.fields:
-            value = typed[f.name][i] if f.is_keep else columns[f.name][i]
-            row[f.name] = render_json_value(value, f.output_type)
-        row["policy_version"] = policy.version
-        row["token_key_id"] = columns["token_key_id"][i]
-        row["source_ref"] = refs[i]
-        row["masked_fields"] = columns["masked_fields"][i]
-        row["row_digest"] = columns["row_digest"][i]
-        yield {k: render_json_value(v, types[k]) for k, v in row.items()}
+        if columns["status"][i] == OK:
+            row = {f.name: columns[f.name][i] for f in policy.fields}
+            row["policy_version"] = policy.version
+            row["token_key_id"] = columns["token_key_id"][i]
+            row["source_ref"] = refs[i]
+            row["masked_fields"] = columns["masked_fields"][i]
+            row["row_digest"] = columns["row_digest"][i]
+            yield True, {k: render_json_value(v, types[k]) for k, v in row.items()}
+        else:
+            row = {"source_ref": refs[i]}
+            for name in QUARANTINE_COLUMNS[1:]:
+                row[name] = render_json_value(columns[name][i], verdict_types[name])
+            yield False, row
 
 
-def preview_files(
-    policy: Policy, paths: list[Path], keys: KeyRing | None
-) -> Iterator[dict[str, Any]]:
-    records = ((file_source_ref(path), rec) for path, rec in read_jsonl(paths))
-    return mask_records(policy, records, keys)
+def preview_files(policy: Policy, paths: list[Path], keys: KeyRing) -> Iterator[dict[str, Any]]:
+    """The masked rows the job writes for these files (quarantined lines left out)."""
+    return (row for ok, row in mask_lines(policy, read_lines(paths), keys) if ok)

@@ -17,6 +17,7 @@ from maskstream.records import committed_files, read_jsonl
 class RunSummary:
     rows_in: int
     rows_out: int
+    quarantined: dict[str, int]
     masked_by_operator: dict[str, int]
     elapsed: float
     output: Path
@@ -29,6 +30,8 @@ class RunSummary:
         lines = [
             f"rows in      {self.rows_in:>12,}",
             f"rows out     {self.rows_out:>12,}",
+            f"quarantined  {sum(self.quarantined.values()):>12,}"
+            + (f"  {self.quarantined}" if self.quarantined else ""),
             f"elapsed      {self.elapsed:>11.1f}s  (includes ~5-8 s of Flink start-up)",
             f"throughput   {self.rows_per_second:>12,.0f} rows/s",
             f"output       {self.output}",
@@ -84,6 +87,8 @@ def run_mask_locally(config: JobConfig) -> int:
     )
     rows_in = count_lines(inputs)
     before = set(committed_files(output_dir)) if output_dir.exists() else set()
+    quarantine = Path(config.variables["QUARANTINE_PATH"])
+    before_q = set(committed_files(quarantine)) if quarantine.exists() else set()
     started = time.monotonic()
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
@@ -108,10 +113,19 @@ def run_mask_locally(config: JobConfig) -> int:
         rows_out += 1
         for name in filter(None, (row.get("masked_fields") or "").split(",")):
             masked[operators.get(name, "?")] += 1
-    summary = RunSummary(rows_in, rows_out, dict(masked), elapsed, output_dir)
+    quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
+    rejected: Counter[str] = Counter()
+    if quarantine_dir.exists():
+        for _, row in read_jsonl(p for p in committed_files(quarantine_dir) if p not in before_q):
+            rejected[row["error_class"]] += 1
+    summary = RunSummary(rows_in, rows_out, dict(rejected), dict(masked), elapsed, output_dir)
     print(summary.render())
-    if rows_out != rows_in:
-        print(f"warning: {rows_in - rows_out:,} input rows are not in the output", file=sys.stderr)
+    if rows_out + sum(rejected.values()) != rows_in:
+        print(
+            f"warning: {rows_in - rows_out - sum(rejected.values()):,} input rows are neither "
+            "masked nor quarantined",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -52,29 +52,25 @@ def _maybe_fail(trigger: str) -> None:
 
 
 class MaskRecords(ScalarFunction):
-    """Arguments: every policy field in order, then source_ref. Returns a ROW of the masked
-    fields and the computed metadata (see RecordMasker.result_columns)."""
+    """Arguments: the raw payload (BYTES) and source_ref. Returns a ROW of the verdict, the
+    masked fields and the computed metadata (see udfs.masking.result_columns)."""
 
     def __init__(self, policy_document: dict[str, Any], policy_source: str):
         self._document = policy_document
         self._source = policy_source
         self._masker: RecordMasker | None = None
         self._fault_trigger: str | None = None
-        self._names: list[str] = []
 
     def open(self, function_context: FunctionContext) -> None:
         self._fault_trigger = os.environ.get(FAULT_TRIGGER_ENV) or None
         policy = compile_policy(self._document, self._source)
-        keys = load_keyring() if policy.needs_key else None
-        self._masker = RecordMasker(policy, keys)
-        self._names = [f.name for f in policy.fields]
+        self._masker = RecordMasker(policy, load_keyring())
 
-    def eval(self, *columns: pd.Series) -> pd.DataFrame:
+    def eval(self, payloads: pd.Series, source_refs: pd.Series) -> pd.DataFrame:
         assert self._masker is not None
         if self._fault_trigger is not None:
             _maybe_fail(self._fault_trigger)
-        batch = dict(zip(self._names, columns[:-1], strict=True))
-        return self._masker.mask_batch(batch, columns[-1])
+        return self._masker.mask_payloads(payloads.tolist(), source_refs)
 
 
 def function_name(policy: Policy) -> str:

@@ -98,7 +98,8 @@ def load_keyring(environ: dict[str, str] | None = None) -> KeyRing:
         _check_key(key_id, material, ENV_KEY)
         return KeyRing(key_id, {key_id: material})
     raise KeyConfigError(
-        "no token key: the policy has keyed operators (tokenize, date_shift, email tokenize); "
+        "no token key: keyed operators (tokenize, date_shift, email tokenize) and quarantine "
+        "digests need one; "
         f"set {ENV_KEY_FILE} to a file holding a key of at least {MIN_KEY_BYTES} bytes "
         f"(or {ENV_KEY}, or {ENV_KEYSET_FILE} for a keyset with rotation)"
     )

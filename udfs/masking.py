@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from udfs.digest import row_digests
 from udfs.keys import KeyRing
+from udfs.parse import parse_payloads
 from udfs.policy import Policy
+from udfs.quarantine import payload_digest, render_shape
 from udfs.registry import ColumnContext
 from udfs.sql_types import STRING, SqlType
 
@@ -29,9 +32,23 @@ COMPUTED_METADATA = tuple(
 )
 
 
+BIGINT = SqlType("BIGINT")
+# What a quarantined record leaves behind (see udfs/quarantine.py): never the payload.
+VERDICT_COLUMNS: tuple[tuple[str, SqlType], ...] = (
+    ("status", STRING),
+    ("error_class", STRING),
+    ("error_field", STRING),
+    ("payload_digest", STRING),
+    ("payload_bytes", BIGINT),
+    ("payload_shape", STRING),
+)
+OK, QUARANTINED = "ok", "quarantined"
+
+
 def result_columns(policy: Policy) -> list[tuple[str, SqlType]]:
-    """What `mask_batch` returns: every non-keep field, then the computed metadata."""
-    return [(f.name, f.output_type) for f in policy.masked] + list(COMPUTED_METADATA)
+    """What `mask_payloads` returns: the verdict, every field as masked, the computed metadata."""
+    fields = [(f.name, f.output_type) for f in policy.fields]
+    return list(VERDICT_COLUMNS) + fields + list(COMPUTED_METADATA)
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,36 @@ class RecordMasker:
     @property
     def key_id(self) -> str | None:
         return self.keys.active_id if (self.keys is not None and self.policy.needs_key) else None
+
+    def mask_payloads(self, payloads: list[bytes | None], source_ref: pd.Series) -> pd.DataFrame:
+        """Parse raw payloads and mask the valid ones; every row gets a verdict. Rejected rows
+        carry only their digest and masked shape (see result_columns)."""
+        assert self.keys is not None, "quarantine digests need the key ring"
+        parsed = parse_payloads(payloads, self.policy)
+        batch = {
+            f.name: _udf_column(parsed.columns[f.name], f.input_type) for f in self.policy.fields
+        }
+        masked = self.mask_batch(batch, source_ref)
+        valid = np.array(parsed.valid, dtype=bool)
+        out: dict[str, Any] = {
+            "status": np.where(valid, OK, QUARANTINED).astype(object),
+            "error_class": [None if e is None else e.error_class for e in parsed.errors],
+            "error_field": [None if e is None else e.field_name for e in parsed.errors],
+            "payload_digest": [
+                None if ok else payload_digest(self.keys, p)
+                for ok, p in zip(valid, payloads, strict=True)
+            ],
+            "payload_bytes": [len(p) if p is not None else 0 for p in payloads],
+            "payload_shape": [
+                None if ok else render_shape(p) for ok, p in zip(valid, payloads, strict=True)
+            ],
+        }
+        for f in self.policy.fields:
+            values = batch[f.name] if f.is_keep else masked[f.name]
+            out[f.name] = _keep_column(values, f.output_type) if f.is_keep else values
+        for name, _ in COMPUTED_METADATA:
+            out[name] = masked[name].where(valid, None)
+        return pd.DataFrame(out, index=pd.RangeIndex(len(payloads)))
 
     def mask_batch(self, batch: dict[str, pd.Series], source_ref: pd.Series) -> pd.DataFrame:
         """Mask one batch. `batch` holds every policy field as a column of equal length."""
@@ -79,3 +126,15 @@ class RecordMasker:
         out["masked_fields"] = masked_fields
         out["row_digest"] = digests
         return pd.DataFrame(out, index=index)
+
+
+def _udf_column(values: list[Any], sql_type: SqlType) -> pd.Series:
+    """Parsed values as the operators take them (and as PyFlink would pass them)."""
+    if sql_type.kind == "DOUBLE":
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+    return pd.Series(values, dtype=object)
+
+
+def _keep_column(values: pd.Series, sql_type: SqlType) -> pd.Series:
+    # Kept values go back to Arrow as they were parsed; nulls as None.
+    return values.astype(object).where(values.notna(), None)

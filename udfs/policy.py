@@ -42,6 +42,7 @@ class _FieldDoc(BaseModel):
     type: str
     tags: list[str] = Field(default_factory=list)
     description: str = ""
+    required: bool = False
     mask: str | dict[str, Any] | None = None
 
 
@@ -64,6 +65,7 @@ class FieldRule:
     operator: Operator
     params: Params
     output_type: SqlType
+    required: bool = False
 
     @property
     def is_keep(self) -> bool:
@@ -172,6 +174,7 @@ def _compile_rule(field: _FieldDoc, problems: list[str]) -> FieldRule | None:
         operator=operator,
         params=params,
         output_type=operator.output_type(input_type, params),
+        required=field.required,
     )
 
 

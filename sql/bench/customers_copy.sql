@@ -1,7 +1,7 @@
--- Benchmark baseline sink: the raw customer columns copied unmasked to JSON lines files.
--- Only the benchmark writes here, never with real data.
+-- Benchmark baseline sink: the raw customer records copied as they are (no parsing, no
+-- masking) to line-delimited files. Only the benchmark writes here, never with real data.
 CREATE TABLE customers_copy WITH (
   'connector' = 'filesystem',
   'path' = '${COPY_PATH}',
-  'format' = 'json'
+  'format' = 'raw'
 ) LIKE customers_raw (EXCLUDING ALL);

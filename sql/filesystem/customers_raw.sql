@@ -7,8 +7,7 @@ CREATE TABLE customers_raw (
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${INPUT_PATH}',
-  'format' = 'json',
-  'json.fail-on-missing-field' = 'false',
-  'json.ignore-parse-errors' = 'false'
+  -- Bytes as they are: one record per line (files) or message (Kafka), parsed by the job.
+  'format' = 'raw'
 )
 LIKE customers_raw_schema (EXCLUDING OPTIONS);

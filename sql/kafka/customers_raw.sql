@@ -17,8 +17,7 @@ CREATE TABLE customers_raw (
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = '${STARTUP_MODE}',
   'scan.bounded.mode' = '${BOUNDED_MODE}',
-  'format' = 'json',
-  'json.fail-on-missing-field' = 'false',
-  'json.ignore-parse-errors' = 'false'
+  -- Bytes as they are: one record per line (files) or message (Kafka), parsed by the job.
+  'format' = 'raw'
 )
 LIKE customers_raw_schema (EXCLUDING OPTIONS);

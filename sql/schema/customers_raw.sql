@@ -1,26 +1,6 @@
--- Columns of raw customer events, as declared in conf/policies/customers.yaml. Shared by every
--- profile's customers_raw table (LIKE); the mask job checks it against the policy at start-up.
+-- Raw customer events, read as whole records: the mask job parses and validates each payload
+-- itself against conf/policies/customers.yaml, so no Flink component (the JSON format, its
+-- exceptions, the log) ever sees or prints a raw record. Shared by every profile (LIKE).
 CREATE TEMPORARY TABLE IF NOT EXISTS customers_raw_schema (
-  `event_id`          STRING,
-  `event_time`        TIMESTAMP(3),
-  `event_type`        STRING,
-  `customer_id`       STRING,
-  `full_name`         STRING,
-  `email`             STRING,
-  `phone`             STRING,
-  `ssn`               STRING,
-  `card_number`       STRING,
-  `username`          STRING,
-  `street_address`    STRING,
-  `city`              STRING,
-  `postal_code`       STRING,
-  `country_code`      STRING,
-  `birth_date`        DATE,
-  `signup_date`       DATE,
-  `ip_address`        STRING,
-  `account_balance`   DECIMAL(12, 2),
-  `loyalty_points`    INT,
-  `user_agent`        STRING,
-  `marketing_opt_in`  BOOLEAN,
-  `notes`             STRING
+  `payload`  BYTES
 ) WITH ('connector' = 'blackhole');

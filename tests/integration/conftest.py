@@ -53,6 +53,7 @@ def table_paths(base: Path) -> dict[str, str]:
     return {
         "INPUT_PATH": str(base / "in"),
         "OUTPUT_PATH": str(base / "out"),
+        "QUARANTINE_PATH": str(base / "quarantine"),
         "AUDIT_PATH": str(base / "audit"),
         "LEAKS_PATH": str(base / "leaks"),
         "AUDIT_WINDOW_MINUTES": "1",

@@ -47,6 +47,7 @@ class KafkaRun:
             "GROUP_ID": f"{self.name}-group",
             "TRANSACTIONAL_ID_PREFIX": f"{self.name}-tx",
             "CHECKPOINT_DIR": str(self.checkpoint_dir),
+            "QUARANTINE_PATH": str(self.checkpoint_dir.parent / "quarantine"),
         }
         base.update(variables)
         return load_config(

@@ -15,6 +15,7 @@ from maskstream.records import committed_files, normalize_row, read_jsonl
 from maskstream.sql_files import SchemaMismatchError
 from tests.integration.conftest import MaskedRun
 from udfs.keys import load_keyring
+from udfs.masking import SINK_METADATA
 from udfs.policy import load_policy
 
 pytestmark = pytest.mark.flink
@@ -105,7 +106,8 @@ def test_updating_query_into_the_masked_table_is_rejected(token_key: str, tmp_pa
     )
     updating = (
         f"INSERT INTO customers_masked SELECT {columns}, CAST(1 AS INT), '', '', '', '' "
-        "FROM customers_raw GROUP BY customer_id"
+        "FROM (SELECT `m`.`event_id` AS `event_id`, `m`.`customer_id` AS `customer_id` "
+        "FROM customers_parsed) GROUP BY `customer_id`"
     )
     with pytest.raises(Exception, match="doesn't support consuming update changes"):
         t_env.explain_sql(updating)
@@ -124,17 +126,16 @@ def test_ddl_that_does_not_match_the_policy_fails_naming_file_and_column(
     sql_dir.mkdir()
     policy = load_policy(config.policy_path)
     columns = ",\n".join(
-        f"  `{f.name}` {'BIGINT' if f.name == 'ssn' else f.input_type.sql}" for f in policy.fields
+        f"  `{f.name}` {'BIGINT' if f.name == 'ssn' else f.output_type.sql}" for f in policy.fields
     )
-    (sql_dir / "customers_raw.sql").write_text(
-        f"CREATE TABLE customers_raw (\n{columns},\n  `source_ref` AS 'file:x'\n) WITH (\n"
-        f"  'connector' = 'filesystem', 'path' = '{tmp_path / 'in'}', 'format' = 'json');\n"
-    )
+    metadata = ",\n".join(f"  `{n}` {t.sql}" for n, t in SINK_METADATA)
     (sql_dir / "customers_masked.sql").write_text(
-        (config.sql_dir / "customers_masked.sql").read_text()
+        f"CREATE TABLE customers_masked (\n{columns},\n{metadata}\n) WITH (\n"
+        f"  'connector' = 'filesystem', 'path' = '{tmp_path / 'o'}', 'format' = 'json');\n"
     )
+    (sql_dir / "customers_raw.sql").write_text((config.sql_dir / "customers_raw.sql").read_text())
     config.sql_dir = sql_dir
     with pytest.raises(SchemaMismatchError) as err:
         build(create_table_env(config.flink), config)
-    assert "customers_raw.sql" in str(err.value)
+    assert "customers_masked.sql" in str(err.value)
     assert "column `ssn` is BIGINT, the policy needs STRING" in str(err.value)
