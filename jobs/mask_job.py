@@ -17,6 +17,7 @@ from udfs.flink_udf import function_name, mask_udf
 from udfs.keys import load_keyring
 from udfs.masking import SINK_METADATA
 from udfs.policy import Policy, load_policy, table_name
+from udfs.policy_evolution import PolicyRegistry
 from udfs.sql_types import parse_sql_type
 
 
@@ -102,6 +103,10 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     """Define the tables, register the masking UDF and compile the INSERTs; execute nothing."""
     policy = policy or load_policy(config.policy_path)
     load_keyring()  # fail at start-up, on the client, if the key is missing or weak
+    registry = config.variables.get("POLICY_REGISTRY_DIR")
+    if registry:
+        # Versions only go up, and weakening a field is explicit (allow_weaker).
+        PolicyRegistry(Path(registry)).admit(policy)
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
     raw_sql = define_table(t_env, config, raw)
     masked_sql = define_table(t_env, config, masked)

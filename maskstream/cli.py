@@ -15,9 +15,11 @@ from maskstream.kafka_io import DEFAULT_BOOTSTRAP
 from maskstream.sql_files import SqlFileError, load_sql_file
 from udfs.keys import KeyConfigError
 from udfs.policy import PolicyError, load_policy, table_name
+from udfs.policy_evolution import PolicyEvolutionError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     PolicyError,
+    PolicyEvolutionError,
     ConfigError,
     KeyConfigError,
     SqlFileError,
@@ -52,6 +54,23 @@ def cmd_policy_check(args: argparse.Namespace) -> int:
     width = max(len(f.name) for f in policy.fields)
     for f in policy.fields:
         print(f"  {f.name:<{width}}  {f.input_type.sql:<15} -> {f.describe()}")
+    return 0
+
+
+def cmd_policy_diff(args: argparse.Namespace) -> int:
+    from udfs.policy_evolution import PolicyEvolutionError, check_evolution, diff
+
+    old, new = load_policy(args.old), load_policy(args.new)
+    changes = diff(old, new)
+    print(f"{old.dataset} v{old.version} -> v{new.version}: {len(changes)} change(s)")
+    for change in changes:
+        print("  " + change.render())
+    try:
+        check_evolution(old, new)
+    except PolicyEvolutionError as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 1
+    print("accepted: the job would run this policy after the old one")
     return 0
 
 
@@ -278,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = pol_sub.add_parser("check", help="validate a policy file")
     check.add_argument("file")
     check.set_defaults(func=cmd_policy_check)
+    pdiff = pol_sub.add_parser("diff", help="classify the changes between two policy versions")
+    pdiff.add_argument("old")
+    pdiff.add_argument("new")
+    pdiff.set_defaults(func=cmd_policy_diff)
 
     exp = sub.add_parser("explain", help="print the SQL the mask job runs")
     exp.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from pyflink.common import Configuration, JobClient
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.table import EnvironmentSettings, StreamTableEnvironment, TableEnvironment
 
 
+def use_project_logging() -> None:
+    """Point the JVM that PyFlink starts at the project's log4j configuration and log/ folder
+    (rather than the wheel's own folder inside site-packages). Must run before the first
+    TableEnvironment of the process; explicit environment settings win."""
+    from maskstream.config import CONF_DIR, PROJECT_DIR
+
+    log_dir = Path(os.environ.setdefault("FLINK_LOG_DIR", str(PROJECT_DIR / "log")))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("LOG4J_PROPERTIES", str(CONF_DIR / "log4j.properties"))
+
+
 def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
     """A streaming TableEnvironment; options are applied at creation so checkpointing and the
     restart strategy reach the execution environment."""
+    use_project_logging()
     conf = Configuration()
     for key, value in flink_conf.items():
         conf.set_string(key, value)
@@ -41,6 +55,7 @@ def create_stream_table_env(
 ) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
     """A StreamTableEnvironment and its execution environment, for jobs that mix SQL with the
     DataStream API."""
+    use_project_logging()
     conf = Configuration()
     for key, value in flink_conf.items():
         conf.set_string(key, value)

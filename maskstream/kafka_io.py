@@ -52,8 +52,27 @@ def produce(
     bootstrap: str, topic: str, events: Iterable[dict[str, Any]], key_field: str | None = None
 ) -> list[tuple[int, int]]:
     """Produce JSON events (idempotent producer, acks=all); return (partition, offset) of each."""
+    payloads = (
+        (
+            str(event[key_field]).encode() if key_field else None,
+            json.dumps(event, ensure_ascii=False).encode("utf-8"),
+        )
+        for event in events
+    )
+    return produce_raw(bootstrap, topic, payloads)
+
+
+def produce_raw(
+    bootstrap: str, topic: str, messages: Iterable[tuple[bytes | None, bytes]]
+) -> list[tuple[int, int]]:
+    """Produce (key, value) byte messages as they are; return (partition, offset) of each."""
     producer = Producer(
-        {"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 5}
+        {
+            "bootstrap.servers": bootstrap,
+            "enable.idempotence": True,
+            "linger.ms": 5,
+            "message.max.bytes": 1_000_000,
+        }
     )
     delivered: list[tuple[int, int]] = []
     errors: list[str] = []
@@ -64,9 +83,7 @@ def produce(
         else:
             delivered.append((msg.partition(), msg.offset()))
 
-    for event in events:
-        key = str(event[key_field]).encode() if key_field else None
-        value = json.dumps(event, ensure_ascii=False).encode("utf-8")
+    for key, value in messages:
         while True:
             try:
                 producer.produce(topic, value=value, key=key, on_delivery=on_delivery)

@@ -61,7 +61,12 @@ class WindowSummary:
         self._operators = operators  # field -> operator name
 
     def __call__(
-        self, masked_fields: pd.Series, row_digests: pd.Series, leak_counts: pd.Series, *counts
+        self,
+        masked_fields: pd.Series,
+        row_digests: pd.Series,
+        token_key_ids: pd.Series,
+        leak_counts: pd.Series,
+        *counts: pd.Series,
     ) -> str:
         masked = {f"{name}:{op}": 0 for name, op in self._operators.items()}
         for value in masked_fields.dropna():
@@ -74,6 +79,8 @@ class WindowSummary:
                 "masked_values": masked,
                 "detections": {e: int(c.sum()) for e, c in zip(ENTITY_TYPES, counts, strict=True)},
                 "leak_hits": int(leak_counts.sum()),
+                # Rows per token key id: shows a key rotation taking effect.
+                "tokens_by_key": {str(k): int(n) for k, n in token_key_ids.value_counts().items()},
                 "row_set_hash": seal.row_set_hash(str(d) for d in row_digests.dropna()),
             }
         )
@@ -95,6 +102,7 @@ SEALED_FIELDS = [
     ("masked_values", Types.STRING()),
     ("detections", Types.STRING()),
     ("leak_hits", Types.LONG()),
+    ("tokens_by_key", Types.STRING()),
     ("row_set_hash", Types.STRING()),
     ("prev_seal", Types.STRING()),
     ("seal", Types.STRING()),
@@ -119,6 +127,7 @@ class SealChain(KeyedProcessFunction):
             masked_values=json.dumps(summary["masked_values"], sort_keys=True),
             detections=json.dumps(summary["detections"], sort_keys=True),
             leak_hits=summary["leak_hits"],
+            tokens_by_key=json.dumps(summary["tokens_by_key"], sort_keys=True),
             row_set_hash=summary["row_set_hash"],
             prev_seal=self._last.value(),
         )

@@ -43,6 +43,7 @@ class _FieldDoc(BaseModel):
     tags: list[str] = Field(default_factory=list)
     description: str = ""
     required: bool = False
+    allow_weaker: bool = False
     mask: str | dict[str, Any] | None = None
 
 
@@ -66,6 +67,7 @@ class FieldRule:
     params: Params
     output_type: SqlType
     required: bool = False
+    allow_weaker: bool = False
 
     @property
     def is_keep(self) -> bool:
@@ -175,6 +177,7 @@ def _compile_rule(field: _FieldDoc, problems: list[str]) -> FieldRule | None:
         params=params,
         output_type=operator.output_type(input_type, params),
         required=field.required,
+        allow_weaker=field.allow_weaker,
     )
 
 

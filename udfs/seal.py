@@ -53,6 +53,7 @@ SEALED_FIELDS = (
     "masked_values",
     "detections",
     "leak_hits",
+    "tokens_by_key",
     "row_set_hash",
     "prev_seal",
 )

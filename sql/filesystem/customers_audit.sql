@@ -10,6 +10,7 @@ CREATE TABLE customers_audit (
   `masked_values`     STRING,   -- JSON: {"field:operator": count}
   `detections`        STRING,   -- JSON: {"ENTITY_TYPE": count} of scrubbed entities
   `leak_hits`         BIGINT,   -- personal data found by the leak sentinel
+  `tokens_by_key`     STRING,   -- JSON: {"token key id": rows}; shows key rotations
   `row_set_hash`      STRING,   -- multiset hash (MuHash) of the window's row digests
   `prev_seal`         STRING,   -- seal of the previous window: the chain
   `seal`              STRING    -- SHA-256 over all of the above

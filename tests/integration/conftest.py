@@ -54,6 +54,7 @@ def table_paths(base: Path) -> dict[str, str]:
         "INPUT_PATH": str(base / "in"),
         "OUTPUT_PATH": str(base / "out"),
         "QUARANTINE_PATH": str(base / "quarantine"),
+        "POLICY_REGISTRY_DIR": str(base / "registry"),
         "AUDIT_PATH": str(base / "audit"),
         "LEAKS_PATH": str(base / "leaks"),
         "AUDIT_WINDOW_MINUTES": "1",

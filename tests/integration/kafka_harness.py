@@ -48,6 +48,7 @@ class KafkaRun:
             "TRANSACTIONAL_ID_PREFIX": f"{self.name}-tx",
             "CHECKPOINT_DIR": str(self.checkpoint_dir),
             "QUARANTINE_PATH": str(self.checkpoint_dir.parent / "quarantine"),
+            "POLICY_REGISTRY_DIR": str(self.checkpoint_dir.parent / "registry"),
         }
         base.update(variables)
         return load_config(

@@ -160,3 +160,28 @@ def test_stop_with_savepoint_and_restart_keeps_exactly_once(kafka_run: KafkaRun)
     finally:
         resumed.get_job_client().cancel().result()
     _assert_exactly_once(records, produced)
+
+
+def test_hostile_records_on_kafka_are_masked_or_quarantined_and_nothing_leaks(
+    kafka_run: KafkaRun, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from maskstream.kafka_io import produce_raw
+    from maskstream.records import committed_files, read_jsonl
+    from tests.hostile_corpus import make_hostile_corpus
+
+    corpus = make_hostile_corpus(1200, seed=6)
+    coords = produce_raw(BOOTSTRAP, kafka_run.raw_topic, ((None, line) for line in corpus.lines))
+    config = kafka_run.config(STARTUP_MODE="earliest-offset", BOUNDED_MODE="latest-offset")
+    _start(config).wait()
+    records = kafka_run.masked(max_records=len(corpus.lines), timeout=60, idle=8)
+    quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
+    quarantined = [r for _, r in read_jsonl(committed_files(quarantine_dir))]
+    assert len(records) == corpus.expected_valid
+    refs = {r.value["source_ref"] for r in records} | {q["source_ref"] for q in quarantined}
+    assert refs == {f"kafka:{kafka_run.raw_topic}/{p}/{o}" for p, o in coords}
+    texts = [str(r.value) for r in records]
+    texts += [p.read_text(errors="replace") for p in quarantine_dir.rglob("*") if p.is_file()]
+    out, err = capfd.readouterr()
+    texts += [out, err]
+    blob = "\n".join(texts)
+    assert sum(1 for value in corpus.sensitive if value in blob) == 0
