@@ -17,7 +17,7 @@ from jobs.audit_projection import (
     compile_window_query,
     event_time_field,
 )
-from jobs.mask_job import define_table
+from jobs.mask_job import define_table, parse_vars
 from maskstream.config import JobConfig, load_config
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
@@ -88,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="audit_job", description=__doc__)
     parser.add_argument("--env", default="local")
     parser.add_argument("--policy")
+    parser.add_argument("--var", action="append", default=[], help="KEY=VALUE for ${KEY} in sql/")
     args = parser.parse_args(argv)
-    config = load_config(args.env, policy=args.policy)
+    config = load_config(args.env, policy=args.policy, variables=parse_vars(args.var))
     env, t_env = create_stream_table_env(audit_flink_conf(config))
     _, statements = build(t_env, config)
     execute(env, statements)

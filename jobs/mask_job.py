@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,16 +133,34 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     return MaskJob(policy, compile_insert(policy), raw_sql, masked_sql)
 
 
+def submitted_by_flink_cli() -> bool:
+    """True under `flink run -py`: the Flink client starts Python with a gateway of its own."""
+    return "PYFLINK_GATEWAY_PORT" in os.environ
+
+
+def parse_vars(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--var {pair!r}: expected KEY=VALUE")
+        out[key] = value
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `flink run -py jobs/mask_job.py` and `python -m jobs.mask_job`."""
     parser = argparse.ArgumentParser(prog="mask_job", description=__doc__)
     parser.add_argument("--env", default="local")
     parser.add_argument("--policy")
+    parser.add_argument("--var", action="append", default=[], help="KEY=VALUE for ${KEY} in sql/")
     args = parser.parse_args(argv)
-    config = load_config(args.env, policy=args.policy)
+    config = load_config(args.env, policy=args.policy, variables=parse_vars(args.var))
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
-    t_env.execute_sql(job.insert_sql)
+    result = t_env.execute_sql(job.insert_sql)
+    if not submitted_by_flink_cli():
+        result.wait()  # on the embedded MiniCluster the job lives only as long as this process
     return 0
 
 

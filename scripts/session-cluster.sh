@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A standalone Flink session cluster from the PyFlink wheel's own bin/, configured with the
+# project's conf/config.yaml (plus session settings: 2 task slots, REST port). Its FLINK_HOME is
+# .flink/home: the wheel's scripts and jars (linked), flink-python and the connector jars in lib/.
+# The TaskManager inherits this shell's environment: export the token key variables first.
+#   up | down | status | taskmanager-start | taskmanager-pids
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROJECT="$(pwd)"
+PY="${PY:-$PROJECT/.venv/bin/python}"
+HOME_DIR="$PROJECT/.flink/home"
+PORT="${FLINK_REST_PORT:-18081}"
+export FLINK_CONF_DIR="$HOME_DIR/conf" FLINK_LOG_DIR="$PROJECT/.flink/log"
+export FLINK_PID_DIR="$PROJECT/.flink/pids"
+
+setup() {
+  local wheel
+  wheel="$("$PY" -c 'import os, pyflink; print(os.path.dirname(pyflink.__file__))')"
+  rm -rf "$HOME_DIR"
+  mkdir -p "$HOME_DIR"/{lib,conf} "$FLINK_LOG_DIR" "$FLINK_PID_DIR"
+  cp -r "$wheel/bin" "$HOME_DIR/bin"   # real copies: the scripts find FLINK_HOME from their path
+  ln -s "$wheel/opt" "$HOME_DIR/opt"
+  ln -s "$wheel/plugins" "$HOME_DIR/plugins"
+  ln -s "$wheel"/lib/*.jar "$HOME_DIR/lib/"
+  ln -s "$wheel"/opt/flink-python-*.jar "$HOME_DIR/lib/"
+  if compgen -G "$PROJECT/lib/*.jar" > /dev/null; then ln -s "$PROJECT"/lib/*.jar "$HOME_DIR/lib/"; fi
+  cp "$wheel"/conf/log4j*.properties "$wheel"/conf/logback*.xml "$HOME_DIR/conf/"
+  echo "localhost:$PORT" > "$HOME_DIR/conf/masters"
+  echo localhost > "$HOME_DIR/conf/workers"
+  "$PY" - "$wheel/conf/config.yaml" "$PROJECT/conf/config.yaml" "$HOME_DIR/conf/config.yaml" "$PORT" "$PY" <<'PYEOF'
+import sys
+import yaml
+from maskstream.config import flatten
+wheel, project, out, port, python = sys.argv[1:]
+conf = flatten(yaml.safe_load(open(wheel)))
+conf.update(flatten(yaml.safe_load(open(project))))  # the project's settings win
+conf.update({
+    "taskmanager.numberOfTaskSlots": "2",
+    "rest.port": port,
+    "jobmanager.memory.process.size": "1024m",
+    "taskmanager.memory.process.size": "1728m",
+    "python.executable": python,
+    "python.client.executable": python,
+})
+with open(out, "w") as handle:
+    yaml.safe_dump(conf, handle)
+PYEOF
+}
+
+wait_ready() {
+  for _ in $(seq 1 60); do
+    if curl -sf "http://127.0.0.1:$PORT/overview" | grep -q '"taskmanagers":[1-9]'; then
+      echo "session cluster ready: http://127.0.0.1:$PORT"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "session cluster did not become ready; see $FLINK_LOG_DIR" >&2
+  return 1
+}
+
+case "${1:-}" in
+  up)
+    setup
+    "$HOME_DIR/bin/start-cluster.sh"
+    wait_ready
+    ;;
+  down)
+    if [ -x "$HOME_DIR/bin/stop-cluster.sh" ]; then "$HOME_DIR/bin/stop-cluster.sh" || true; fi
+    ;;
+  status)
+    curl -sf "http://127.0.0.1:$PORT/overview" && echo
+    ;;
+  taskmanager-start)
+    "$HOME_DIR/bin/taskmanager.sh" start
+    wait_ready
+    ;;
+  taskmanager-pids)
+    cat "$FLINK_PID_DIR"/*taskexecutor*.pid 2>/dev/null || true
+    ;;
+  *)
+    echo "usage: $0 up|down|status|taskmanager-start|taskmanager-pids" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,118 @@
+"""A real standalone session cluster (the PyFlink wheel's own bin/start-cluster.sh, the
+project's config, 2 slots): submit the mask and audit jobs on the Kafka profile with the README's
+command, then SIGKILL the TaskManager mid-stream, start a new one, and find every event in the
+masked topic exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from maskstream.cli import main
+from maskstream.config import PROJECT_DIR
+from maskstream.generate import generate_events
+from maskstream.kafka_io import consume, produce
+from tests.integration.kafka_harness import (
+    BOOTSTRAP,
+    KafkaRun,
+    new_kafka_run,
+    require_broker,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.flink]
+SCRIPT = PROJECT_DIR / "scripts" / "session-cluster.sh"
+PORT = "18091"
+
+
+def _cluster(*args: str) -> str:
+    env = dict(os.environ, FLINK_REST_PORT=PORT)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def session_cluster() -> Iterator[str]:
+    require_broker()
+    _cluster("up")
+    try:
+        yield f"127.0.0.1:{PORT}"
+    finally:
+        _cluster("down")
+
+
+def _vars(run: KafkaRun) -> list[str]:
+    values = {
+        "RAW_TOPIC": run.raw_topic,
+        "MASKED_TOPIC": run.masked_topic,
+        "GROUP_ID": f"{run.name}-group",
+        "TRANSACTIONAL_ID_PREFIX": f"{run.name}-tx",
+        "STARTUP_MODE": "earliest-offset",
+        "CHECKPOINT_DIR": str(run.checkpoint_dir),
+        "QUARANTINE_PATH": str(run.checkpoint_dir.parent / "quarantine"),
+        "POLICY_REGISTRY_DIR": str(run.checkpoint_dir.parent / "registry"),
+        "AUDIT_PATH": str(run.checkpoint_dir.parent / "audit"),
+        "LEAKS_PATH": str(run.checkpoint_dir.parent / "leaks"),
+        "AUDIT_GROUP_ID": f"{run.name}-audit",
+    }
+    out: list[str] = []
+    for key, value in values.items():
+        out += ["--var", f"{key}={value}"]
+    return out
+
+
+def _submit(job: str, cluster: str, run: KafkaRun, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["submit", job, "--jobmanager", cluster, *_vars(run)]) == 0
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_jobs_survive_a_killed_taskmanager_exactly_once(
+    session_cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = new_kafka_run(tmp_path)
+    events = list(generate_events(4000, seed=41))
+    produced: set[str] = set()
+
+    def trickle() -> None:
+        for i in range(0, len(events), 100):
+            coords = produce(BOOTSTRAP, run.raw_topic, events[i : i + 100])
+            produced.update(f"kafka:{run.raw_topic}/{p}/{o}" for p, o in coords)
+            time.sleep(0.4)
+
+    job_id = _submit("mask", session_cluster, run, capsys)
+    assert len(job_id) == 32
+    producer = threading.Thread(target=trickle)
+    producer.start()
+    try:
+        wait_for(
+            lambda: len(list(run.checkpoint_dir.glob("*/chk-*/_metadata"))) >= 1, 90, "a checkpoint"
+        )
+        wait_for(lambda: len(produced) >= 1000, 60, "input flowing")
+        pids = [int(p) for p in _cluster("taskmanager-pids").split()]
+        assert pids
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        _cluster("taskmanager-start")
+    finally:
+        producer.join()
+    records = list(
+        consume(BOOTSTRAP, run.masked_topic, max_records=len(events) + 500, timeout=180, idle=25)
+    )
+    refs = Counter(r.value["source_ref"] for r in records)
+    assert sum(1 for n in refs.values() if n > 1) == 0
+    assert set(refs) == produced and len(records) == len(events)
+    # The status command sees the job, and the audit job runs on the same cluster.
+    assert main(["status", "--jobmanager", session_cluster]) == 0
+    assert job_id in capsys.readouterr().out
+    audit_id = _submit("audit", session_cluster, run, capsys)
+    assert len(audit_id) == 32
