@@ -11,7 +11,7 @@ KEY_FILE := .secrets/token.key
 ROWS ?= 100000
 DEMO := data/demo
 
-.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka lint format clean
+.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -72,6 +72,25 @@ bench-scrub: venv ## Benchmark: scrub vs Microsoft Presidio on 20,000 generated 
 bench-kafka: venv jars ## Benchmark on the local broker: throughput and end-to-end latency
 	@$(KAFKA_SH) up
 	$(PY) bench/kafka_latency.py --rows $(ROWS)
+
+COMPOSE ?= docker compose -f docker/compose.yaml
+
+up: ## Start the docker compose Flink session with Kafka (needs a Docker engine)
+	@test -f docker/secrets/token.key || (mkdir -p docker/secrets && umask 077 && \
+		$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > docker/secrets/token.key)
+	$(COMPOSE) up -d --build
+
+submit: ## Produce sample events and submit the mask and audit jobs to the compose session
+	$(COMPOSE) run --rm submit
+
+down: ## Stop the docker compose session
+	$(COMPOSE) down
+
+session-up: venv jars ## Start a standalone session cluster from the PyFlink wheel (export the key first)
+	@bash scripts/session-cluster.sh up
+
+session-down: ## Stop the standalone session cluster
+	@bash scripts/session-cluster.sh down
 
 lint: venv ## Check lint and formatting (ruff)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,80 @@
+"""The compose file and Dockerfile, checked statically (no Docker engine here): they parse,
+images are pinned, every file they reference exists, and the submit command is the README's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from maskstream.config import PROJECT_DIR, load_config
+from maskstream.sql_files import load_sql_file
+
+DOCKER = PROJECT_DIR / "docker"
+COMPOSE = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+DOCKERFILE = (DOCKER / "Dockerfile").read_text()
+
+
+def _services() -> dict:
+    return COMPOSE["services"]
+
+
+def test_compose_has_the_session_cluster_kafka_and_a_submitter() -> None:
+    assert {"kafka", "kafka-init", "jobmanager", "taskmanager", "submit"} <= set(_services())
+    assert _services()["taskmanager"]["command"] == "taskmanager"
+    assert "jobmanager" in _services()["taskmanager"]["depends_on"]
+    assert _services()["kafka-init"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+@pytest.mark.parametrize("name", ["kafka", "kafka-init", "jobmanager", "taskmanager", "submit"])
+def test_every_image_is_pinned(name: str) -> None:
+    image = _services()[name]["image"]
+    assert re.fullmatch(r"[\w./-]+:\d[\w.-]*", image), image
+
+
+def test_dockerfile_bases_are_pinned_to_the_design_versions() -> None:
+    bases = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
+    assert "flink:2.2.1-java17" in bases
+    assert all(re.fullmatch(r"[\w./-]+:\d[\w.-]*", b) for b in bases)
+
+
+def test_every_file_the_dockerfile_copies_exists() -> None:
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", DOCKERFILE, re.MULTILINE):
+        for item in source.split():
+            assert (PROJECT_DIR / item).exists(), item
+    pom = re.search(r"^COPY (build/jars/pom.xml)", DOCKERFILE, re.MULTILINE)
+    assert pom and (PROJECT_DIR / pom.group(1)).exists()
+
+
+def test_every_path_compose_references_exists_or_is_made_by_make_up() -> None:
+    flink = _services()["jobmanager"]
+    assert (DOCKER / flink["build"]["context"] / flink["build"]["dockerfile"]).exists()
+    for volume in flink["volumes"]:
+        host = volume.split(":")[0]
+        if host.startswith("."):
+            assert (DOCKER / host).resolve().exists(), host
+    secret = DOCKER / COMPOSE["secrets"]["token_key"]["file"]
+    assert "docker/secrets/token.key" in (PROJECT_DIR / "Makefile").read_text()
+    assert secret.resolve() == (PROJECT_DIR / "docker/secrets/token.key").resolve()
+
+
+def test_keys_reach_the_cluster_as_a_file_never_a_value() -> None:
+    env = _services()["taskmanager"]["environment"]
+    assert env["MASKSTREAM_TOKEN_KEY_FILE"] == "/run/secrets/token_key"
+    assert "MASKSTREAM_TOKEN_KEY" not in env
+
+
+def test_the_submit_command_is_the_one_the_readme_gives() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    command = _services()["submit"]["command"][0]
+    for line in command.strip().splitlines():
+        if line.startswith("maskstream submit"):
+            assert line in readme, line
+
+
+def test_compose_profile_loads_with_its_ddl() -> None:
+    config = load_config("compose")
+    assert config.variables["KAFKA_BOOTSTRAP"] == "kafka:9092"
+    for path in sorted(config.sql_dir.glob("*.sql")):
+        assert load_sql_file(path, config.variables)
