@@ -6,6 +6,9 @@
 #   up | down | status | taskmanager-start | taskmanager-pids
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# PyFlink exports these into its own process; inherited, they would point the cluster at the
+# wheel's lib/ (without flink-python) instead of .flink/home.
+unset FLINK_HOME FLINK_LIB_DIR FLINK_OPT_DIR FLINK_PLUGINS_DIR FLINK_BIN_DIR
 PROJECT="$(pwd)"
 PY="${PY:-$PROJECT/.venv/bin/python}"
 HOME_DIR="$PROJECT/.flink/home"
