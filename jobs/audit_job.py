@@ -3,7 +3,6 @@ leak-sentinel hits (leaks table). A separate job from the mask job, with its own
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 
@@ -15,14 +14,13 @@ from jobs.audit_projection import (
     compile_leaks_insert,
     compile_scan_view,
     compile_window_query,
-    event_time_field,
 )
-from jobs.mask_job import define_table, parse_vars
-from maskstream.config import JobConfig, load_config
+from jobs.mask_job import define_table
+from maskstream.config import JobConfig, config_from_job_args
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
 from udfs.flink_audit import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
-from udfs.policy import Policy, load_policy, table_name
+from udfs.policy import Policy, event_time_field, load_policy, table_name
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,7 @@ def audit_flink_conf(config: JobConfig) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `flink run -py jobs/audit_job.py` and `python -m jobs.audit_job`."""
-    parser = argparse.ArgumentParser(prog="audit_job", description=__doc__)
-    parser.add_argument("--env", default="local")
-    parser.add_argument("--policy")
-    parser.add_argument("--var", action="append", default=[], help="KEY=VALUE for ${KEY} in sql/")
-    args = parser.parse_args(argv)
-    config = load_config(args.env, policy=args.policy, variables=parse_vars(args.var))
+    config = config_from_job_args("audit_job", __doc__, argv)
     env, t_env = create_stream_table_env(audit_flink_conf(config))
     _, statements = build(t_env, config)
     execute(env, statements)

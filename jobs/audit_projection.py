@@ -4,23 +4,7 @@ and the insert of leak-sentinel hits."""
 from __future__ import annotations
 
 from udfs.detectors import ENTITY_TYPES
-from udfs.policy import Policy, table_name
-from udfs.sql_types import SqlType
-
-
-class AuditPolicyError(ValueError):
-    """The policy lacks what the audit job needs (a kept event-time field)."""
-
-
-def event_time_field(policy: Policy) -> str:
-    for f in policy.fields:
-        if f.is_keep and "time.event" in f.tags and f.input_type == SqlType("TIMESTAMP(3)"):
-            return f.name
-    raise AuditPolicyError(
-        f"{policy.source}: the audit job windows by event time, but no kept TIMESTAMP(3) field "
-        "is tagged time.event. Fix: tag the event timestamp `tags: [time.event]` with "
-        "`mask: keep`"
-    )
+from udfs.policy import Policy, event_time_field, table_name
 
 
 def scan_view_name(policy: Policy) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from dataclasses import dataclass
@@ -11,13 +10,12 @@ from pathlib import Path
 from pyflink.table import TableEnvironment
 
 from jobs.mask_projection import compile_insert, compile_view
-from maskstream.config import PROJECT_DIR, JobConfig, load_config
+from maskstream.config import PROJECT_DIR, JobConfig, config_from_job_args
 from maskstream.flink_env import create_table_env
 from maskstream.sql_files import SchemaMismatchError, load_sql_file
 from udfs.flink_udf import function_name, mask_udf
 from udfs.keys import load_keyring
-from udfs.masking import SINK_METADATA
-from udfs.policy import Policy, load_policy, table_name
+from udfs.policy import SINK_METADATA, Policy, load_policy, table_name
 from udfs.policy_evolution import PolicyRegistry
 from udfs.sql_types import parse_sql_type
 
@@ -28,8 +26,6 @@ class MaskJob:
 
     policy: Policy
     insert_sql: str
-    raw_sql: Path
-    masked_sql: Path
 
 
 def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str]) -> None:
@@ -130,7 +126,7 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     function = function_name(policy)
     t_env.create_temporary_system_function(function, mask_udf(policy))
     t_env.execute_sql(compile_view(policy, function))
-    return MaskJob(policy, compile_insert(policy), raw_sql, masked_sql)
+    return MaskJob(policy, compile_insert(policy))
 
 
 def submitted_by_flink_cli() -> bool:
@@ -138,24 +134,9 @@ def submitted_by_flink_cli() -> bool:
     return "PYFLINK_GATEWAY_PORT" in os.environ
 
 
-def parse_vars(pairs: list[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"--var {pair!r}: expected KEY=VALUE")
-        out[key] = value
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `flink run -py jobs/mask_job.py` and `python -m jobs.mask_job`."""
-    parser = argparse.ArgumentParser(prog="mask_job", description=__doc__)
-    parser.add_argument("--env", default="local")
-    parser.add_argument("--policy")
-    parser.add_argument("--var", action="append", default=[], help="KEY=VALUE for ${KEY} in sql/")
-    args = parser.parse_args(argv)
-    config = load_config(args.env, policy=args.policy, variables=parse_vars(args.var))
+    config = config_from_job_args("mask_job", __doc__, argv)
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
     result = t_env.execute_sql(job.insert_sql)

@@ -95,7 +95,7 @@ def _int(value: object) -> int:
         return 0
 
 
-def _counts(value: object) -> dict[str, int]:
+def parse_counts(value: object) -> dict[str, int]:
     """Parse a JSON object of counts; missing or malformed input is an empty mapping."""
     if isinstance(value, (str, bytes, bytearray)):
         try:
@@ -185,8 +185,8 @@ def _window(raw: dict[str, Any]) -> _Window:
         end=_text(raw.get("window_end")),
         rows_masked=_int(raw.get("rows_masked")),
         rows_quarantined=_int(raw.get("rows_quarantined")),
-        masked_values=_counts(raw.get("masked_values")),
-        detections=_counts(raw.get("detections")),
+        masked_values=parse_counts(raw.get("masked_values")),
+        detections=parse_counts(raw.get("detections")),
         leak_hits=_int(raw.get("leak_hits")),
         row_set_hash=_text(raw.get("row_set_hash")),
         prev_seal=None if prev in (None, "") else str(prev),

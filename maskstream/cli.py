@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from maskstream.config import PROJECT_DIR, ConfigError, load_config
+from maskstream.config import PROJECT_DIR, ConfigError, load_config, parse_pairs
 from maskstream.kafka_io import DEFAULT_BOOTSTRAP
 from maskstream.sql_files import SqlFileError, load_sql_file
 from udfs.keys import KeyConfigError
@@ -24,16 +24,6 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     KeyConfigError,
     SqlFileError,
 )
-
-
-def _flink_overrides(pairs: list[str]) -> dict[str, str]:
-    overrides = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"-D {pair!r}: expected key=value, e.g. -D parallelism.default=2")
-        overrides[key.strip()] = value.strip()
-    return overrides
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -151,22 +141,16 @@ def cmd_consume(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table_rows(path: str) -> list[dict]:
-    from maskstream.records import committed_files, read_jsonl
-
-    folder = Path(path)
-    return [row for _, row in read_jsonl(committed_files(folder))] if folder.exists() else []
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
+    from maskstream.audit_report import parse_counts
+    from maskstream.records import read_table
+
     config = load_config(args.env, policy=args.policy)
     policy = load_policy(config.policy_path)
-    windows = [
-        w for w in _table_rows(config.variables["AUDIT_PATH"]) if w["dataset"] == policy.dataset
-    ]
-    leaks = [
-        x for x in _table_rows(config.variables["LEAKS_PATH"]) if x["dataset"] == policy.dataset
-    ]
+    windows = read_table(Path(config.variables["AUDIT_PATH"]))
+    windows = [w for w in windows if w["dataset"] == policy.dataset]
+    leaks = read_table(Path(config.variables["LEAKS_PATH"]))
+    leaks = [x for x in leaks if x["dataset"] == policy.dataset]
     windows.sort(key=lambda w: (w["window_start"], w["policy_version"]))
     if args.html:
         from maskstream.audit_report import render_html
@@ -177,8 +161,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     header = ("window start", "version", "rows", "masked", "detected", "leaks")
     print("  {:<24}{:>8}{:>10}{:>10}{:>10}{:>7}".format(*header))
     for w in windows[-args.last :]:
-        masked = sum(_json_counts(w.get("masked_values")).values())
-        detected = sum(_json_counts(w.get("detections")).values())
+        masked = sum(parse_counts(w.get("masked_values")).values())
+        detected = sum(parse_counts(w.get("detections")).values())
         print(
             f"  {w['window_start']!s:<24}{w['policy_version']:>8}{w['rows_masked']:>10,}"
             f"{masked:>10,}{detected:>10,}{w['leak_hits']:>7,}"
@@ -190,16 +174,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 1
     print("no leaks found")
     return 0
-
-
-def _json_counts(text: str | None) -> dict[str, int]:
-    import json
-
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return {str(k): int(v or 0) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -304,7 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.output:
         variables["OUTPUT_PATH"] = str(Path(args.output).resolve())
     config = load_config(
-        args.env, policy=args.policy, variables=variables, flink=_flink_overrides(args.define)
+        args.env, policy=args.policy, variables=variables, flink=parse_pairs(args.define, "-D")
     )
     if args.job == "audit":
         from maskstream.run_local import run_audit_locally

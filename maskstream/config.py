@@ -153,3 +153,28 @@ def load_config(
         flink=flink_conf,
         sources=[str(p) for p, _ in layers],
     )
+
+
+def parse_pairs(pairs: list[str], flag: str) -> dict[str, str]:
+    """KEY=VALUE command-line arguments (-D, --var) as a mapping; fails naming the flag."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(
+                f"{flag} {pair!r}: expected KEY=VALUE, e.g. {flag} parallelism.default=2"
+            )
+        out[key.strip()] = value.strip()
+    return out
+
+
+def config_from_job_args(prog: str, description: str | None, argv: list[str] | None) -> JobConfig:
+    """The command line every job entry point takes (`flink run -py jobs/<job>.py -- ...`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--env", default=DEFAULT_ENV)
+    parser.add_argument("--policy")
+    parser.add_argument("--var", action="append", default=[], help="KEY=VALUE for ${KEY} in sql/")
+    args = parser.parse_args(argv)
+    return load_config(args.env, policy=args.policy, variables=parse_pairs(args.var, "--var"))

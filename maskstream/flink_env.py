@@ -22,9 +22,8 @@ def use_project_logging() -> None:
     os.environ.setdefault("LOG4J_PROPERTIES", str(CONF_DIR / "log4j.properties"))
 
 
-def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
-    """A streaming TableEnvironment; options are applied at creation so checkpointing and the
-    restart strategy reach the execution environment."""
+def _configuration(flink_conf: dict[str, str]) -> Configuration:
+    """The Flink configuration of a job, with the project's logging set up before the JVM."""
     use_project_logging()
     conf = Configuration()
     for key, value in flink_conf.items():
@@ -33,6 +32,13 @@ def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
         # The embedded MiniCluster starts Python workers with this interpreter: the one that
         # has maskstream and its dependencies installed.
         conf.set_string("python.executable", sys.executable)
+    return conf
+
+
+def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
+    """A streaming TableEnvironment; options are applied at creation so checkpointing and the
+    restart strategy reach the execution environment."""
+    conf = _configuration(flink_conf)
     settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf)
     return TableEnvironment.create(settings.build())
 
@@ -55,11 +61,5 @@ def create_stream_table_env(
 ) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
     """A StreamTableEnvironment and its execution environment, for jobs that mix SQL with the
     DataStream API."""
-    use_project_logging()
-    conf = Configuration()
-    for key, value in flink_conf.items():
-        conf.set_string(key, value)
-    if not conf.contains_key("python.executable"):
-        conf.set_string("python.executable", sys.executable)
-    env = StreamExecutionEnvironment.get_execution_environment(conf)
+    env = StreamExecutionEnvironment.get_execution_environment(_configuration(flink_conf))
     return env, StreamTableEnvironment.create(env)

@@ -12,6 +12,8 @@ from typing import Any
 
 from faker import Faker
 
+from udfs.sql_types import millis_text
+
 EVENT_TYPES = ("customer.created", "customer.updated", "customer.contacted", "customer.login")
 NOTE_TEMPLATES = (
     "Customer {name} called about card {card}; identity checked against SSN {ssn}.",
@@ -73,7 +75,7 @@ def generate_events(rows: int, seed: int = 42, customers: int | None = None) -> 
         balance = rng.randrange(0, 50_000) + rng.randrange(1, 100) / 100
         event = {
             "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "event_time": when.strftime("%Y-%m-%d %H:%M:%S.") + f"{when.microsecond // 1000:03d}",
+            "event_time": millis_text(when),
             "event_type": rng.choice(EVENT_TYPES),
             **{k: c[k] for k in c if k != "user_agent"},
             "ip_address": rng.choice(ips) if rng.random() > 0.1 else None,

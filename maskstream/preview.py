@@ -12,8 +12,8 @@ import pandas as pd
 
 from maskstream.records import render_json_value
 from udfs.keys import KeyRing
-from udfs.masking import OK, SINK_METADATA, VERDICT_COLUMNS, RecordMasker
-from udfs.policy import Policy
+from udfs.masking import OK, VERDICT_COLUMNS, RecordMasker
+from udfs.policy import SINK_METADATA, Policy
 from udfs.sql_types import SqlType
 
 BATCH = 10_000

@@ -1,74 +1,24 @@
-"""JSON records <-> typed columns, the way Flink's JSON format and PyFlink's pandas UDFs see them.
-
-`preview` uses this to hand the masking code exactly the columns the Flink job hands it, and
-tests and `verify` use it to read masked tables back into comparable Python values.
-"""
+"""JSON lines tables: find their committed files, read them back into comparable Python values,
+and write rows the way Flink's JSON format writes them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from udfs.columns import is_null
-from udfs.sql_types import SqlType
-
-
-def _to_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
-def _to_decimal(value: Any, sql_type: SqlType) -> Decimal | None:
-    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-sql_type.scale), rounding=ROUND_HALF_UP)
-    return None if len(d.as_tuple().digits) > sql_type.precision else d
+from udfs.sql_types import SqlType, millis_text
 
 
 def _to_timestamp(value: Any) -> pd.Timestamp:
     ts = pd.Timestamp(str(value).replace("T", " ").rstrip("Z"))
     return ts.floor("ms")
-
-
-def parse_value(value: Any, sql_type: SqlType) -> Any:
-    """One JSON value as Flink's JSON format reads it into `sql_type` (None for null)."""
-    if value is None:
-        return None
-    kind = sql_type.kind
-    if kind == "STRING":
-        return _to_text(value)
-    if kind in ("INT", "BIGINT"):
-        return int(value)
-    if kind == "DOUBLE":
-        return float(value)
-    if kind == "DECIMAL":
-        return _to_decimal(value, sql_type)
-    if kind == "BOOLEAN":
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    if kind == "DATE":
-        return dt.date.fromisoformat(str(value)[:10])
-    return _to_timestamp(value)
-
-
-def udf_column(values: list[Any], sql_type: SqlType) -> pd.Series:
-    """A column as PyFlink passes it to the masking UDF (integers arrive as exact text)."""
-    kind = sql_type.kind
-    if kind in ("INT", "BIGINT"):
-        return pd.Series([None if v is None else str(v) for v in values], dtype=object)
-    if kind == "TIMESTAMP(3)":
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ms]")
-    if kind == "DOUBLE":
-        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-    return pd.Series(values, dtype=object)
 
 
 def render_json_value(value: Any, sql_type: SqlType) -> Any:
@@ -83,8 +33,7 @@ def render_json_value(value: Any, sql_type: SqlType) -> Any:
     if kind == "DATE":
         return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
     if kind == "TIMESTAMP(3)":
-        ts = pd.Timestamp(value)
-        return f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
+        return millis_text(value)
     if kind == "BOOLEAN":
         return bool(value)
     if kind == "DOUBLE":
@@ -123,6 +72,11 @@ def committed_files(table_dir: Path) -> list[Path]:
         if p.is_file()
         and not any(part.startswith((".", "_")) for part in p.relative_to(table_dir).parts)
     )
+
+
+def read_table(table_dir: Path) -> list[dict[str, Any]]:
+    """Every committed row of a JSON lines table; a table not yet written has none."""
+    return [row for _, row in read_jsonl(committed_files(table_dir))] if table_dir.exists() else []
 
 
 def normalize_value(value: Any, sql_type: SqlType) -> Any:

@@ -58,13 +58,24 @@ class _Progress(threading.Thread):
         self.output, self.before, self.rows_in = output, before, rows_in
         self.stop = threading.Event()
         self.started = time.monotonic()
+        self._lines: dict[tuple[Path, int], int] = {}  # (file, size) -> lines: read once
+
+    def _count(self, path: Path) -> int:
+        try:
+            key = (path, path.stat().st_size)
+            if key not in self._lines:
+                self._lines[key] = count_lines([path])
+        except FileNotFoundError:  # an in-progress file renamed by its commit meanwhile
+            return 0
+        return self._lines[key]
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
             files = [p for p in self.output.rglob("*") if p.is_file() and p not in self.before]
             committed = set(committed_files(self.output))
-            written = count_lines(files)
-            done = count_lines([p for p in files if p in committed])
+            counts = {p: self._count(p) for p in files}
+            written = sum(counts.values())
+            done = sum(n for p, n in counts.items() if p in committed)
             elapsed = time.monotonic() - self.started
             sys.stderr.write(
                 f"\r  running {elapsed:4.0f}s: {written:,}/{self.rows_in:,} rows masked, "

@@ -11,10 +11,11 @@ from typing import Any
 import pandas as pd
 
 from maskstream.preview import sink_types
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import read_table
 from udfs.digest import row_digests
-from udfs.policy import Policy
+from udfs.policy import Policy, event_time_field
 from udfs.seal import canonical_window, row_set_hash, seal_hash
+from udfs.sql_types import millis_text
 
 WindowKey = tuple[int, str, str]  # policy_version, window_start, window_end
 
@@ -58,27 +59,13 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def _ms(value: Any) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
-
-
-def _event_time_field(policy: Policy) -> str:
-    from jobs.audit_projection import event_time_field
-
-    return event_time_field(policy)
-
-
 def verify(policy: Policy, masked_dir: Path, audit_dir: Path) -> VerifyReport:
     """Verify a masked table of files against the seals in `audit_dir`."""
-    rows = (
-        [row for _, row in read_jsonl(committed_files(masked_dir))] if masked_dir.exists() else []
-    )
-    return verify_rows(policy, rows, read_seals(audit_dir))
+    return verify_rows(policy, read_table(masked_dir), read_seals(audit_dir))
 
 
 def read_seals(audit_dir: Path) -> list[dict[str, Any]]:
-    return [row for _, row in read_jsonl(committed_files(audit_dir))] if audit_dir.exists() else []
+    return read_table(audit_dir)
 
 
 def verify_rows(
@@ -87,7 +74,8 @@ def verify_rows(
     """Verify masked rows (read from files or a topic) against the audit trail's seals."""
     seals = [r for r in all_seals if r.get("dataset") == policy.dataset]
     by_key = {
-        (int(r["policy_version"]), _ms(r["window_start"]), _ms(r["window_end"])): r for r in seals
+        (int(r["policy_version"]), millis_text(r["window_start"]), millis_text(r["window_end"])): r
+        for r in seals
     }
     size = None
     if seals:
@@ -103,7 +91,7 @@ def verify_rows(
         if name != "row_digest"
     ]
     recomputed = row_digests(columns) if rows else []
-    event_time = _event_time_field(policy)
+    event_time = event_time_field(policy)
 
     digests: dict[WindowKey, list[str]] = defaultdict(list)
     altered: Counter[WindowKey] = Counter()
@@ -115,7 +103,7 @@ def verify_rows(
         else:
             start = pd.Timestamp(ts.value - ts.value % size.value)
             end = start + size
-        key = (int(row["policy_version"]), _ms(start), _ms(end))
+        key = (int(row["policy_version"]), millis_text(start), millis_text(end))
         digests[key].append(str(digest))
         if digest != fresh:
             altered[key] += 1

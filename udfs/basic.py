@@ -13,7 +13,6 @@ from udfs.sql_types import STRING
 @register(
     "keep",
     summary="Pass the value through unchanged (for fields that hold no personal data).",
-    example=("gold", "gold"),
 )
 def keep(column: pd.Series, _params: NoParams, _ctx: ColumnContext) -> pd.Series:
     return column
@@ -28,7 +27,6 @@ class RedactParams(Params):
     summary="Replace every non-null value with a constant (default [REDACTED]).",
     params=RedactParams,
     output_type=lambda _t, _p: STRING,
-    example=("Jane Roe", "[REDACTED]"),
 )
 def redact(column: pd.Series, params: RedactParams, _ctx: ColumnContext) -> pd.Series:
     constant = params.value
@@ -38,7 +36,6 @@ def redact(column: pd.Series, params: RedactParams, _ctx: ColumnContext) -> pd.S
 @register(
     "nullify",
     summary="Replace every value with NULL, keeping the column and its type (Ranger: Nullify).",
-    example=("203.0.113.7", "null"),
 )
 def nullify(column: pd.Series, _params: NoParams, _ctx: ColumnContext) -> pd.Series:
     return pd.Series([None] * len(column), index=column.index, dtype=object)
@@ -53,7 +50,6 @@ class TruncateParams(Params):
     summary="Keep the first `length` characters (code points, never half of one).",
     params=TruncateParams,
     check_type=text_only,
-    example=("Mozilla/5.0 (X11; Linux)", "Mozilla/5.0 (length 11)"),
 )
 def truncate(column: pd.Series, params: TruncateParams, _ctx: ColumnContext) -> pd.Series:
     n = params.length

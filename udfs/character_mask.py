@@ -77,7 +77,6 @@ def mask_values(column: pd.Series, table: _ClassTranslation) -> pd.Series:
     summary="Hive mask(): mask every character by class (X, x, n; others kept).",
     params=MaskParams,
     check_type=text_only,
-    example=("abcd-EFGH-8765", "xxxx-XXXX-nnnn"),
 )
 def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Series:
     return mask_values(column, params.translation())
@@ -88,7 +87,6 @@ def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Serie
     summary="Hive mask_first_n(): mask the first n characters, keep the rest.",
     params=MaskNParams,
     check_type=text_only,
-    example=("1234-5678-8765-4321", "nnnn-5678-8765-4321"),
 )
 def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
     table, n = params.translation(), params.n
@@ -100,7 +98,6 @@ def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> p
     summary="Hive mask_last_n(): mask the last n characters, keep the rest.",
     params=MaskNParams,
     check_type=text_only,
-    example=("1234-5678-8765-4321", "1234-5678-8765-nnnn"),
 )
 def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
     table, n = params.translation(), params.n
@@ -117,7 +114,6 @@ def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd
     summary="Hive mask_show_first_n(): keep the first n characters, mask the rest.",
     params=MaskNParams,
     check_type=text_only,
-    example=("1234-5678-8765-4321", "1234-nnnn-nnnn-nnnn"),
 )
 def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
     table, n = params.translation(), params.n
@@ -129,7 +125,6 @@ def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext)
     summary="Hive mask_show_last_n(): keep the last n characters, mask the rest.",
     params=MaskNParams,
     check_type=text_only,
-    example=("123-45-6789", "nnn-nn-6789"),
 )
 def mask_show_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
     table, n = params.translation(), params.n

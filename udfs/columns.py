@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 
 def is_null(value: Any) -> bool:
     """None, NaN, NaT or pd.NA: the nulls pandas may hand over."""
     return value is None or bool(pd.isna(value))
-
-
-def null_mask(column: pd.Series) -> np.ndarray:
-    return column.isna().to_numpy()
 
 
 def map_values(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:

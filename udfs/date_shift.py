@@ -14,7 +14,7 @@ import hmac
 import pandas as pd
 from pydantic import Field
 
-from udfs.columns import as_text, is_null
+from udfs.columns import as_text
 from udfs.registry import ColumnContext, Params, register
 from udfs.sql_types import SqlType
 
@@ -45,16 +45,18 @@ def shift_days(key: bytes, subject: str, max_days: int) -> int:
     params=DateShiftParams,
     check_type=_check_type,
     keyed=True,
-    example=("2021-03-14 (subject C001)", "2021-02-27"),
 )
 def date_shift(column: pd.Series, params: DateShiftParams, ctx: ColumnContext) -> pd.Series:
     assert ctx.keys is not None
     key, max_days = ctx.keys.active_key, params.max_days
-    subjects = ctx.batch[params.subject].to_numpy(dtype=object)
+    subject_column = ctx.batch[params.subject]
+    subjects = subject_column.to_numpy(dtype=object)
+    nulls = column.isna().to_numpy() | subject_column.isna().to_numpy()
     cache: dict[str, int] = {}
     out: list[object] = []
-    for value, subject in zip(column.to_numpy(dtype=object), subjects, strict=True):
-        if is_null(value) or is_null(subject):
+    rows = zip(column.to_numpy(dtype=object), subjects, nulls, strict=True)
+    for value, subject, null in rows:
+        if null:
             out.append(None)
             continue
         text = as_text(subject)

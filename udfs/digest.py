@@ -16,13 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from udfs.columns import as_text, is_null
-from udfs.sql_types import SqlType
-
-
-def _timestamp(v: Any) -> str:
-    ts = pd.Timestamp(v)
-    return f"{ts:%Y-%m-%dT%H:%M:%S}.{ts.microsecond // 1000:03d}"
+from udfs.columns import as_text
+from udfs.sql_types import SqlType, millis_text
 
 
 def _date(v: Any) -> str:
@@ -49,18 +44,19 @@ _RENDERERS: dict[str, Callable[[Any], str]] = {
     "DOUBLE": lambda v: repr(float(v)),
     "DECIMAL": _decimal,
     "DATE": _date,
-    "TIMESTAMP(3)": _timestamp,
+    "TIMESTAMP(3)": lambda v: millis_text(v, sep="T"),
     "BOOLEAN": _boolean,
 }
 
 
 def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
     values = column.to_numpy(dtype=object)
+    nulls = pd.isna(values)
     if sql_type.kind == "STRING":
         # Text renders as itself: only nulls (None or NaN) need replacing.
-        return np.where(pd.isna(values), None, values).tolist()
+        return np.where(nulls, None, values).tolist()
     fn = _RENDERERS[sql_type.kind]
-    return [None if is_null(v) else fn(v) for v in values]
+    return [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
 
 
 def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:

@@ -49,7 +49,6 @@ def _protector(params: EmailParams, ctx: ColumnContext) -> Callable[[str, str], 
     params=EmailParams,
     check_type=text_only,
     keyed=lambda params: params.mode == "tokenize",
-    example=("Jane.Roe@Example.com", "tok_k1_5e0c...@example.com"),
 )
 def email(column: pd.Series, params: EmailParams, ctx: ColumnContext) -> pd.Series:
     protect = _protector(params, ctx)

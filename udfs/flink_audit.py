@@ -92,21 +92,17 @@ def window_summary_udaf(policy: Policy) -> UserDefinedFunctionWrapper:
 
 
 SUMMARY_INPUT = ["dataset", "policy_version", "window_start", "window_end", "summary"]
-SEALED_FIELDS = [
-    ("dataset", Types.STRING()),
-    ("policy_version", Types.INT()),
-    ("window_start", Types.SQL_TIMESTAMP()),
-    ("window_end", Types.SQL_TIMESTAMP()),
-    ("rows_masked", Types.LONG()),
-    ("rows_quarantined", Types.LONG()),
-    ("masked_values", Types.STRING()),
-    ("detections", Types.STRING()),
-    ("leak_hits", Types.LONG()),
-    ("tokens_by_key", Types.STRING()),
-    ("row_set_hash", Types.STRING()),
-    ("prev_seal", Types.STRING()),
-    ("seal", Types.STRING()),
-]
+# The audit row: the fields the seal covers (udfs.seal.SEALED_FIELDS, in that order), then the
+# seal itself. Types for the DataStream step; names from the one list.
+_NON_TEXT = {
+    "policy_version": Types.INT(),
+    "window_start": Types.SQL_TIMESTAMP(),
+    "window_end": Types.SQL_TIMESTAMP(),
+    "rows_masked": Types.LONG(),
+    "rows_quarantined": Types.LONG(),
+    "leak_hits": Types.LONG(),
+}
+SEALED_FIELDS = [(n, _NON_TEXT.get(n, Types.STRING())) for n in (*seal.SEALED_FIELDS, "seal")]
 SEALED_TYPE = Types.ROW_NAMED([n for n, _ in SEALED_FIELDS], [t for _, t in SEALED_FIELDS])
 
 

@@ -92,7 +92,6 @@ def _bucket_fn(sql_type: SqlType, size: Decimal) -> Any:
     params=GeneralizeParams,
     check_type=_check_type,
     output_type=_output_type,
-    example=("1987-04-12 (to: year)", "1987"),
 )
 def generalize(column: pd.Series, params: GeneralizeParams, ctx: ColumnContext) -> pd.Series:
     if params.to == "year":

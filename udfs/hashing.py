@@ -42,7 +42,6 @@ class HashParams(Params):
     params=HashParams,
     check_type=_text_or_integer,
     output_type=lambda _t, _p: STRING,
-    example=("jdoe42", "5b1d...e3 (64 hex digits)"),
 )
 def hash_values(column: pd.Series, params: HashParams, _ctx: ColumnContext) -> pd.Series:
     new = getattr(hashlib, params.algorithm)
@@ -87,7 +86,6 @@ def tokenizer(
     check_type=_text_or_integer,
     output_type=lambda _t, _p: STRING,
     keyed=True,
-    example=("C00012345", "tok_k1_7c4a8d09ca3762af61e59520943dc264"),
 )
 def tokenize(column: pd.Series, params: TokenizeParams, ctx: ColumnContext) -> pd.Series:
     assert ctx.keys is not None  # the policy compiler refuses keyed operators without keys

@@ -12,20 +12,12 @@ import pandas as pd
 from udfs.digest import row_digests
 from udfs.keys import KeyRing
 from udfs.parse import parse_payloads
-from udfs.policy import Policy
+from udfs.policy import SINK_METADATA, Policy
 from udfs.quarantine import payload_digest, render_shape
 from udfs.registry import ColumnContext
 from udfs.sql_types import STRING, SqlType
 
 INT = SqlType("INT")
-# The columns every masked row carries after the policy's fields, in sink order.
-SINK_METADATA: tuple[tuple[str, SqlType], ...] = (
-    ("policy_version", INT),
-    ("token_key_id", STRING),
-    ("source_ref", STRING),
-    ("masked_fields", STRING),
-    ("row_digest", STRING),
-)
 # The ones the masking function computes (policy_version is a constant, source_ref is input).
 COMPUTED_METADATA = tuple(
     c for c in SINK_METADATA if c[0] in ("token_key_id", "masked_fields", "row_digest")
@@ -91,7 +83,7 @@ class RecordMasker:
         }
         for f in self.policy.fields:
             values = batch[f.name] if f.is_keep else masked[f.name]
-            out[f.name] = _keep_column(values, f.output_type) if f.is_keep else values
+            out[f.name] = _keep_column(values) if f.is_keep else values
         for name, _ in COMPUTED_METADATA:
             out[name] = masked[name].where(valid, None)
         return pd.DataFrame(out, index=pd.RangeIndex(len(payloads)))
@@ -135,6 +127,6 @@ def _udf_column(values: list[Any], sql_type: SqlType) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def _keep_column(values: pd.Series, sql_type: SqlType) -> pd.Series:
+def _keep_column(values: pd.Series) -> pd.Series:
     # Kept values go back to Arrow as they were parsed; nulls as None.
     return values.astype(object).where(values.notna(), None)

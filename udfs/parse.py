@@ -132,7 +132,8 @@ def parse_one(payload: bytes | None, policy: Policy) -> dict[str, Any]:
         raise Reject("malformed_json") from None
     if not isinstance(doc, dict):
         raise Reject("not_an_object")
-    if _depth(doc, MAX_DEPTH) > MAX_DEPTH:
+    nested = [v for v in doc.values() if isinstance(v, dict | list)]
+    if nested and 1 + max(_depth(v, MAX_DEPTH) for v in nested) > MAX_DEPTH:
         raise Reject("too_deep")
     out: dict[str, Any] = {}
     for rule in policy.fields:

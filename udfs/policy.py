@@ -21,7 +21,16 @@ from udfs.sql_types import SqlType, parse_sql_type
 
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
 # Columns every masked row carries besides the policy's fields.
-METADATA_COLUMNS = ("policy_version", "token_key_id", "source_ref", "masked_fields", "row_digest")
+# The columns every masked row carries after the policy's fields, in sink order; their names are
+# reserved in policies.
+SINK_METADATA: tuple[tuple[str, SqlType], ...] = (
+    ("policy_version", SqlType("INT")),
+    ("token_key_id", SqlType("STRING")),
+    ("source_ref", SqlType("STRING")),
+    ("masked_fields", SqlType("STRING")),
+    ("row_digest", SqlType("STRING")),
+)
+METADATA_COLUMNS = tuple(name for name, _ in SINK_METADATA)
 SENSITIVE_TAG_PREFIXES = ("pii", "phi", "pci")
 
 
@@ -245,6 +254,22 @@ def load_policy(path: str | Path) -> Policy:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise PolicyError(source, [f"not valid YAML{where}. Fix: check indentation"]) from None
     return compile_policy(doc, source)
+
+
+class AuditPolicyError(ValueError):
+    """The policy lacks what the audit job needs (a kept event-time field)."""
+
+
+def event_time_field(policy: Policy) -> str:
+    """The kept, time.event-tagged TIMESTAMP(3) field: what the audit job and verify window by."""
+    for f in policy.fields:
+        if f.is_keep and "time.event" in f.tags and f.input_type == SqlType("TIMESTAMP(3)"):
+            return f.name
+    raise AuditPolicyError(
+        f"{policy.source}: the audit job windows by event time, but no kept TIMESTAMP(3) field "
+        "is tagged time.event. Fix: tag the event timestamp `tags: [time.event]` with "
+        "`mask: keep`"
+    )
 
 
 def table_name(policy: Policy, suffix: str) -> str:

@@ -52,7 +52,6 @@ class Operator:
     check_type: TypeCheckFn
     output_type: OutputTypeFn
     keyed: bool | Callable[[Any], bool] = False
-    example: tuple[str, str] = ("", "")
 
     def needs_key(self, params: Any) -> bool:
         return self.keyed(params) if callable(self.keyed) else self.keyed
@@ -83,7 +82,6 @@ def register(
     check_type: TypeCheckFn = any_type,
     output_type: OutputTypeFn = same_type,
     keyed: bool | Callable[[Any], bool] = False,
-    example: tuple[str, str] = ("", ""),
 ) -> Callable[[ApplyFn], ApplyFn]:
     """Decorator registering a column function as the operator `name`."""
 
@@ -98,7 +96,6 @@ def register(
             check_type=check_type,
             output_type=output_type,
             keyed=keyed,
-            example=example,
         )
         return fn
 

@@ -45,7 +45,6 @@ class ScrubParams(Params):
     params=ScrubParams,
     check_type=text_only,
     keyed=lambda params: params.replace_with == "token",
-    example=("call 555-010-1234 re card 4111 1111 1111 1111", "call <PHONE> re card <CREDIT_CARD>"),
 )
 def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Series:
     wanted = frozenset(params.entities)

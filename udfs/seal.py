@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd
+from udfs.sql_types import millis_text
 
 MODULUS = 2**3072 - 1103717
 EMPTY = 1  # the hash of no rows
@@ -64,8 +64,7 @@ def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
     (timestamps to milliseconds, counts as integers)."""
     out = dict(row)
     for name in ("window_start", "window_end"):
-        ts = pd.Timestamp(out[name])
-        out[name] = f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
+        out[name] = millis_text(out[name])
     for name in ("policy_version", "rows_masked", "rows_quarantined", "leak_hits"):
         out[name] = int(out[name])
     return out

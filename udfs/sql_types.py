@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Kinds a policy field may have. TIMESTAMP is millisecond precision, which is what the
 # JSON and Kafka formats carry and what pandas UDFs receive without loss.
@@ -58,3 +59,12 @@ def parse_sql_type(text: str) -> SqlType:
             return SqlType("DECIMAL", precision, scale)
     accepted = ", ".join((*SIMPLE_KINDS, "DECIMAL(p, s)"))
     raise ValueError(f"unsupported type {text!r}; use one of {accepted}")
+
+
+def millis_text(value: Any, sep: str = " ") -> str:
+    """A TIMESTAMP(3) value as text to the millisecond: 2026-01-01 08:00:00.120. Every reader
+    and writer of tables, digests and seals renders timestamps through this one function."""
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    return f"{ts:%Y-%m-%d}{sep}{ts:%H:%M:%S}.{ts.microsecond // 1000:03d}"
