@@ -9,9 +9,13 @@ MS := $(VENV)/bin/maskstream
 VENV_STAMP := $(VENV)/.installed
 KEY_FILE := .secrets/token.key
 ROWS ?= 100000
+PAYMENT_ROWS ?= 20000
+# Both generators draw from the same pool of customers, so payments join customers.
+CUSTOMERS ?= 5000
+PAYMENTS := conf/policies/payments.yaml
 DEMO := data/demo
 
-.PHONY: help venv key run run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka up submit down session-up session-down lint format clean
+.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -33,14 +37,23 @@ $(KEY_FILE):
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	@echo "created $@ (a local demo key; never commit it)"
 
-run: venv key ## Generate sample events, mask them, audit and verify, on the embedded MiniCluster
+run: venv key jars ## Generate customers and payments, mask, audit, verify and query them on the embedded MiniCluster
 	rm -rf $(DEMO)
-	$(MS) generate --rows $(ROWS) --out $(DEMO)/events
-	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --input $(DEMO)/events \
-		--output $(DEMO)/masked --show 2
+	$(MS) generate --rows $(ROWS) --customers $(CUSTOMERS) --out $(DEMO)/customers/events
+	$(MS) generate --dataset payments --rows $(PAYMENT_ROWS) --customers $(CUSTOMERS) \
+		--out $(DEMO)/payments/events
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --show 2
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --policy $(PAYMENTS)
 	$(MS) run audit
+	$(MS) run audit --policy $(PAYMENTS)
 	$(MS) audit --html $(DEMO)/audit-report.html
 	$(MS) verify
+	$(MS) verify --policy $(PAYMENTS)
+	$(MS) query --file sql/analyst/rows_per_day.sql
+	$(MS) query --file sql/analyst/payments_by_customer_city.sql
+
+sql-client: venv jars ## Flink SQL client (batch) over the masked and audit tables of `make run`
+	scripts/sql-client.sh
 
 test: venv jars ## Run all tests: unit, MiniCluster, Kafka broker (installs and starts what it needs)
 	@$(KAFKA_SH) up

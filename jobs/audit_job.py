@@ -11,11 +11,12 @@ from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.table import StatementSet, StreamTableEnvironment
 
 from jobs.audit_projection import (
+    compile_audit_insert,
     compile_leaks_insert,
     compile_scan_view,
     compile_window_query,
 )
-from jobs.mask_job import define_table
+from jobs.mask_job import date_partitioned, define_table
 from maskstream.config import JobConfig, config_from_job_args
 from maskstream.flink_env import create_stream_table_env
 from udfs.audit_scan import scanned_fields
@@ -44,7 +45,7 @@ def build(
         ("masked", "audit", "leaks") if batch else ("masked", "masked_events", "audit", "leaks")
     )
     for suffix in suffixes:
-        define_table(t_env, config, table_name(policy, suffix))
+        define_table(t_env, config, policy, suffix)
     scan_fn = f"audit_scan_{policy.dataset}"
     summary_fn = f"audit_window_{policy.dataset}"
     t_env.create_temporary_system_function(scan_fn, audit_scan_udf(policy))
@@ -62,7 +63,12 @@ def build(
         .process(SealChain(), output_type=SEALED_TYPE)
     )
     statements = t_env.create_statement_set()
-    statements.add_insert(table_name(policy, "audit"), t_env.from_data_stream(sealed))
+    audit = table_name(policy, "audit")
+    sealed_view = table_name(policy, "sealed")
+    t_env.create_temporary_view(sealed_view, t_env.from_data_stream(sealed))
+    statements.add_insert_sql(
+        compile_audit_insert(audit, sealed_view, date_partitioned(t_env, audit))
+    )
     leaks_sql = compile_leaks_insert(policy)
     statements.add_insert_sql(leaks_sql)
     return AuditJob(policy, window_sql, leaks_sql), statements

@@ -3,6 +3,7 @@ and the insert of leak-sentinel hits."""
 
 from __future__ import annotations
 
+from jobs.mask_projection import date_partition_sql
 from udfs.detectors import ENTITY_TYPES
 from udfs.policy import Policy, event_time_field, table_name
 
@@ -49,3 +50,10 @@ def compile_leaks_insert(policy: Policy) -> str:
         "CROSS JOIN UNNEST(SPLIT(`v`.`scan`.`leaks`, ';')) AS `hits`(`hit`)\n"
         "WHERE `v`.`scan`.`leaks` IS NOT NULL"
     )
+
+
+def compile_audit_insert(audit_table: str, sealed_view: str, date_partition: bool) -> str:
+    """Sealed windows into the audit table; with `date_partition`, each row also gets the `dt`
+    partition of its window's start date."""
+    partition = f", {date_partition_sql('`window_start`')}" if date_partition else ""
+    return f"INSERT INTO `{audit_table}`\nSELECT *{partition}\nFROM `{sealed_view}`"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pyflink.table import TableEnvironment
 
-from jobs.mask_projection import compile_insert, compile_view
-from maskstream.config import PROJECT_DIR, JobConfig, config_from_job_args
+from jobs.mask_projection import DATE_PARTITION, compile_insert, compile_view
+from maskstream.config import JobConfig, config_from_job_args
 from maskstream.flink_env import create_table_env
 from maskstream.sql_files import SchemaMismatchError, load_sql_file
 from udfs.flink_udf import function_name, mask_udf
@@ -36,24 +36,19 @@ def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str])
             t_env.execute_sql(statement.text)
 
 
-SCHEMA_DIR = PROJECT_DIR / "sql" / "schema"
-
-
-FILE_TABLES = PROJECT_DIR / "sql" / "filesystem"
-
-
-def define_table(t_env: TableEnvironment, config: JobConfig, name: str) -> Path:
-    """Create table `name` from the profile's DDL, after the shared column schema it is LIKE,
-    when there is one (sql/schema/<name>.sql). Tables a profile does not define itself (the
-    quarantine and audit tables) are files in every profile. Returns the DDL file used."""
-    schema = SCHEMA_DIR / f"{name}.sql"
-    if schema.exists():
-        run_sql_file(t_env, schema, config.variables)
-    path = config.sql_dir / f"{name}.sql"
-    if not path.exists():
-        path = FILE_TABLES / f"{name}.sql"
-    run_sql_file(t_env, path, config.variables)
-    return path
+def define_table(t_env: TableEnvironment, config: JobConfig, policy: Policy, suffix: str) -> Path:
+    """Create table <dataset>_<suffix>: its shared column schema, then the profile's DDL (see
+    JobConfig.table_files). Returns the DDL file."""
+    files = config.table_files(suffix, policy.dataset)
+    name = table_name(policy, suffix)
+    if not files or files[-1].parent.name == "schema":
+        raise SchemaMismatchError(
+            f"{config.sql_dir / f'{suffix}.sql'}: no DDL for table `{name}`. Fix: add "
+            f"{suffix}.sql (every dataset) or {name}.sql (this dataset only) to {config.sql_dir}"
+        )
+    for path in files:
+        run_sql_file(t_env, path, {**config.variables, "DATASET": policy.dataset})
+    return files[-1]
 
 
 def _columns(t_env: TableEnvironment, table: str) -> list[tuple[str, str, bool]]:
@@ -71,11 +66,26 @@ def _same_type(ddl_type: str, declared: str) -> bool:
         return False
 
 
+def date_partitioned(t_env: TableEnvironment, table: str) -> bool:
+    """Whether `table` ends with the date partition column (`dt STRING`, yyyy-MM-dd) that the
+    job fills itself: the filesystem tables have it, Kafka topics do not."""
+    physical = [(n, t) for n, t, is_physical in _columns(t_env, table) if is_physical]
+    return bool(physical) and physical[-1][0] == DATE_PARTITION
+
+
 def check_schema(
-    t_env: TableEnvironment, table: str, ddl_file: Path, expected: list[tuple[str, str]]
+    t_env: TableEnvironment,
+    table: str,
+    ddl_file: Path,
+    expected: list[tuple[str, str]],
+    *,
+    partition: bool = False,
 ) -> None:
-    """The physical columns of `table` must be exactly `expected`, in order."""
+    """The physical columns of `table` must be exactly `expected`, in order (then the date
+    partition column when `partition`)."""
     actual = [(n, t) for n, t, physical in _columns(t_env, table) if physical]
+    if partition:
+        actual = actual[:-1]
     problems = []
     actual_names = [n for n, _ in actual]
     for name, declared in expected:
@@ -105,15 +115,15 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
         # Versions only go up, and weakening a field is explicit (allow_weaker).
         PolicyRegistry(Path(registry)).admit(policy)
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
-    raw_sql = define_table(t_env, config, raw)
-    masked_sql = define_table(t_env, config, masked)
-    define_table(t_env, config, table_name(policy, "quarantine"))
+    raw_sql = define_table(t_env, config, policy, "raw")
+    masked_sql = define_table(t_env, config, policy, "masked")
+    define_table(t_env, config, policy, "quarantine")
     columns = _columns(t_env, raw)
     if ("payload", "BYTES") not in [(n, t.replace(" NOT NULL", "")) for n, t, _ in columns]:
         raise SchemaMismatchError(
             f"{raw_sql}: table `{raw}` must read whole records as `payload BYTES` with "
-            "'format' = 'raw'. Fix: see sql/schema/customers_raw.sql; the job parses the records "
-            "itself so that no Flink component ever prints a raw record"
+            "'format' = 'raw'. Fix: make it LIKE raw_schema (sql/schema/raw.sql); the job "
+            "parses the records itself so that no Flink component ever prints a raw record"
         )
     if "source_ref" not in [n for n, _, _ in columns]:
         raise SchemaMismatchError(
@@ -122,11 +132,12 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
         )
     sink_columns = [(f.name, f.output_type.sql) for f in policy.fields]
     sink_columns += [(name, sql_type.sql) for name, sql_type in SINK_METADATA]
-    check_schema(t_env, masked, masked_sql, sink_columns)
+    partitioned = date_partitioned(t_env, masked)
+    check_schema(t_env, masked, masked_sql, sink_columns, partition=partitioned)
     function = function_name(policy)
     t_env.create_temporary_system_function(function, mask_udf(policy))
     t_env.execute_sql(compile_view(policy, function))
-    return MaskJob(policy, compile_insert(policy))
+    return MaskJob(policy, compile_insert(policy, date_partition=partitioned))
 
 
 def submitted_by_flink_cli() -> bool:

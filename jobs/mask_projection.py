@@ -4,7 +4,15 @@ table, rejected ones to the quarantine table, in one statement set."""
 
 from __future__ import annotations
 
-from udfs.policy import Policy, table_name
+from udfs.policy import Policy, event_time_field, table_name
+
+# The partition column of the filesystem tables: the event date, yyyy-MM-dd.
+DATE_PARTITION = "dt"
+
+
+def date_partition_sql(column: str) -> str:
+    """The date partition value of a row whose event time is `column` (already quoted)."""
+    return f"DATE_FORMAT({column}, 'yyyy-MM-dd') AS `{DATE_PARTITION}`"
 
 
 def _q(name: str) -> str:
@@ -23,24 +31,28 @@ def compile_view(policy: Policy, function: str) -> str:
     )
 
 
-def compile_insert(policy: Policy) -> str:
-    """Both INSERTs, as one statement set the planner runs as one job (the UDF runs once)."""
+def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
+    """Both INSERTs, as one statement set the planner runs as one job (the UDF runs once).
+    With `date_partition`, masked rows also get the `dt` partition of their event date."""
     lines = [f"  `m`.{_q(f.name)} AS {_q(f.name)},  -- {f.describe()}" for f in policy.fields]
     lines.append(f"  CAST({policy.version} AS INT) AS `policy_version`,")
     lines.append("  `m`.`token_key_id` AS `token_key_id`,")
     lines.append("  `source_ref`,")
     lines.append("  `m`.`masked_fields` AS `masked_fields`,")
     lines.append("  `m`.`row_digest` AS `row_digest`")
+    if date_partition:
+        lines[-1] += ","
+        lines.append("  " + date_partition_sql(f"`m`.{_q(event_time_field(policy))}"))
     view = _q(parsed_view_name(policy))
     masked = (
         f"INSERT INTO {_q(table_name(policy, 'masked'))}\nSELECT\n" + "\n".join(lines) + "\n"
-        f"FROM {view}\nWHERE `m`.`status` = 'ok'"
+        f"FROM {view}\nWHERE `m`.`_status` = 'ok'"
     )
     quarantine = (
         f"INSERT INTO {_q(table_name(policy, 'quarantine'))}\n"
         f"SELECT '{policy.dataset}', CAST({policy.version} AS INT), `source_ref`,\n"
-        "  `m`.`error_class`, `m`.`error_field`, `m`.`payload_digest`, `m`.`payload_bytes`,\n"
-        "  `m`.`payload_shape`\n"
-        f"FROM {view}\nWHERE `m`.`status` <> 'ok'"
+        "  `m`.`_error_class`, `m`.`_error_field`, `m`.`_payload_digest`, `m`.`_payload_bytes`,\n"
+        "  `m`.`_payload_shape`\n"
+        f"FROM {view}\nWHERE `m`.`_status` <> 'ok'"
     )
     return f"EXECUTE STATEMENT SET\nBEGIN\n{masked};\n{quarantine};\nEND"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from maskstream.config import PROJECT_DIR, ConfigError, load_config, parse_pairs
 from maskstream.kafka_io import DEFAULT_BOOTSTRAP
+from maskstream.query import QueryError
 from maskstream.sql_files import SqlFileError, load_sql_file
 from udfs.keys import KeyConfigError
-from udfs.policy import PolicyError, load_policy, table_name
+from udfs.policy import PolicyError, load_policy
 from udfs.policy_evolution import PolicyEvolutionError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -23,14 +24,22 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     ConfigError,
     KeyConfigError,
     SqlFileError,
+    QueryError,
 )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from maskstream.generate import write_events
 
-    files = write_events(args.rows, Path(args.out), seed=args.seed, rows_per_file=args.per_file)
-    print(f"wrote {args.rows:,} events in {files} file(s) to {args.out}")
+    files = write_events(
+        args.rows,
+        Path(args.out),
+        seed=args.seed,
+        rows_per_file=args.per_file,
+        dataset=args.dataset,
+        customers=args.customers,
+    )
+    print(f"wrote {args.rows:,} {args.dataset} events in {files} file(s) to {args.out}")
     return 0
 
 
@@ -70,19 +79,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     config = load_config(args.env, policy=args.policy)
     policy = load_policy(config.policy_path)
+    partitioned = False
     for suffix in ("raw", "masked", "quarantine"):
-        name = table_name(policy, suffix)
-        for path in (
-            PROJECT_DIR / "sql" / "schema" / f"{name}.sql",
-            config.sql_dir / f"{name}.sql",
-        ):
-            if path.exists():
-                print(f"-- {path.relative_to(PROJECT_DIR)}")
-                for statement in load_sql_file(path, config.variables):
-                    print(statement.text + ";\n")
+        for path in config.table_files(suffix, policy.dataset):
+            print(f"-- {path.relative_to(PROJECT_DIR)}")
+            for statement in load_sql_file(path, config.variables):
+                print(statement.text + ";\n")
+                partitioned |= suffix == "masked" and "PARTITIONED BY (`dt`)" in statement.text
     print(f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})")
     print(compile_view(policy, function_name(policy)) + ";\n")
-    print(compile_insert(policy) + ";")
+    print(compile_insert(policy, date_partition=partitioned) + ";")
     return 0
 
 
@@ -145,7 +151,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from maskstream.audit_report import parse_counts
     from maskstream.records import read_table
 
-    config = load_config(args.env, policy=args.policy)
+    config = load_config(args.env, policy=args.policy, variables=_variables(args))
     policy = load_policy(config.policy_path)
     windows = read_table(Path(config.variables["AUDIT_PATH"]))
     windows = [w for w in windows if w["dataset"] == policy.dataset]
@@ -179,7 +185,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from maskstream.verify import read_seals, verify, verify_rows
 
-    config = load_config(args.env, policy=args.policy)
+    config = load_config(args.env, policy=args.policy, variables=_variables(args))
     policy = load_policy(config.policy_path)
     audit_dir = Path(config.variables["AUDIT_PATH"])
     if "MASKED_TOPIC" in config.variables:
@@ -192,6 +198,36 @@ def cmd_verify(args: argparse.Namespace) -> int:
         report = verify(policy, Path(config.variables["OUTPUT_PATH"]), audit_dir)
     print(report.render())
     return 0 if report.ok else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from maskstream.query import analyst_tables, describe_tables, run_query, write_result
+
+    tables = analyst_tables(args.env, _variables(args))
+    if args.tables:
+        describe_tables(tables)
+        return 0
+    if bool(args.sql) == bool(args.file):
+        raise QueryError(
+            "give the SQL as an argument or with --file (not both). Try: maskstream query --tables"
+        )
+    sql = args.sql or Path(args.file).read_text(encoding="utf-8")
+    columns, rows = run_query(sql, tables)
+    write_result(columns, rows, args.format)
+    return 0
+
+
+def cmd_sql_init(args: argparse.Namespace) -> int:
+    from maskstream.query import flink_init_sql
+
+    text = flink_init_sql(args.env, _variables(args))
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}: sql-client.sh -i {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def flink_binary() -> Path:
@@ -272,7 +308,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from maskstream.run_local import run_mask_locally
 
-    variables: dict[str, str] = {}
+    variables = _variables(args)
     if args.input:
         variables["INPUT_PATH"] = str(Path(args.input).resolve())
     if args.output:
@@ -317,6 +353,7 @@ def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:
     aud = sub.add_parser("audit", help="print the latest audit windows; exit 1 on any leak")
     aud.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
     aud.add_argument("--env", default="local", help="environment profile in conf/env/")
+    _add_var(aud)
     aud.add_argument("--last", type=int, default=10, help="how many windows to print")
     aud.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     aud.set_defaults(func=cmd_audit)
@@ -324,7 +361,66 @@ def _add_audit_parsers(sub: argparse._SubParsersAction) -> None:
     ver = sub.add_parser("verify", help="check the masked table against the audit seals")
     ver.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
     ver.add_argument("--env", default="local", help="environment profile in conf/env/")
+    _add_var(ver)
     ver.set_defaults(func=cmd_verify)
+
+
+def _add_var(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a ${KEY} of the profile, e.g. --var AUDIT_PATH=/tmp/audit",
+    )
+
+
+def _variables(args: argparse.Namespace) -> dict[str, str]:
+    """--var values; paths (names ending in _PATH or _DIR) relative to the current folder."""
+    variables = parse_pairs(args.var, "--var")
+    return {
+        k: str(Path(v).resolve()) if k.endswith(("_PATH", "_DIR")) and "://" not in v else v
+        for k, v in variables.items()
+    }
+
+
+def _add_query(sub: argparse._SubParsersAction) -> None:
+    qry = sub.add_parser(
+        "query", help="SQL over the masked and audit tables (DuckDB; never the raw tables)"
+    )
+    qry.add_argument("sql", nargs="?", help='e.g. "SELECT count(*) FROM customers_masked"')
+    qry.add_argument("--file", help="read the SQL from a file, e.g. sql/analyst/rows_per_day.sql")
+    qry.add_argument("--tables", action="store_true", help="list the queryable tables")
+    qry.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    qry.add_argument("--env", default="local", help="environment profile in conf/env/")
+    _add_var(qry)
+    qry.set_defaults(func=cmd_query)
+
+    ini = sub.add_parser(
+        "sql-init", help="write a Flink SQL client init file declaring the analyst tables"
+    )
+    ini.add_argument("--out", help="write here instead of stdout")
+    ini.add_argument("--env", default="local", help="environment profile in conf/env/")
+    _add_var(ini)
+    ini.set_defaults(func=cmd_sql_init)
+
+
+def _add_generate(sub: argparse._SubParsersAction) -> None:
+    gen = sub.add_parser("generate", help="write synthetic events as JSON lines")
+    gen.add_argument("--rows", type=int, required=True)
+    gen.add_argument(
+        "--dataset", choices=["customers", "payments"], default="customers", help="what to write"
+    )
+    gen.add_argument(
+        "--customers",
+        type=int,
+        help="customer pool size (default: min(rows, 5000)); give both datasets the same pool "
+        "so payments belong to the generated customers",
+    )
+    gen.add_argument("--out", required=True, help="folder for events-*.jsonl")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--per-file", type=int, default=50_000, help="rows per file")
+    gen.set_defaults(func=cmd_generate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -334,12 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    gen = sub.add_parser("generate", help="write synthetic customer events as JSON lines")
-    gen.add_argument("--rows", type=int, required=True)
-    gen.add_argument("--out", required=True, help="folder for events-*.jsonl")
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--per-file", type=int, default=50_000, help="rows per file")
-    gen.set_defaults(func=cmd_generate)
+    _add_generate(sub)
 
     pol = sub.add_parser("policy", help="work with masking policies")
     pol_sub = pol.add_subparsers(dest="policy_command", required=True)
@@ -377,12 +468,15 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--jobmanager", required=True, metavar="HOST:PORT")
     st.set_defaults(func=cmd_status)
 
+    _add_query(sub)
+
     run = sub.add_parser("run", help="run a job on the embedded MiniCluster")
     run.add_argument("job", choices=["mask", "audit"])
     run.add_argument("--policy", help="policy file (default: from conf/maskstream.yaml)")
     run.add_argument("--env", default="local", help="environment profile in conf/env/")
     run.add_argument("--input", help="input folder (sets INPUT_PATH)")
     run.add_argument("--output", help="output folder (sets OUTPUT_PATH)")
+    _add_var(run)
     run.add_argument(
         "-D",
         dest="define",

@@ -30,6 +30,33 @@ class JobConfig:
     flink: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
+    @property
+    def dataset(self) -> str:
+        return self.variables["DATASET"]
+
+    def ddl_file(self, suffix: str, dataset: str | None = None) -> Path | None:
+        """The DDL of table <dataset>_<suffix>: the profile's own (sql/<profile>/), else the
+        filesystem one (quarantine, audit and leaks tables are files in every profile). In each
+        folder a file for the one table (<dataset>_<suffix>.sql) wins over the profile's
+        template for every dataset (<suffix>.sql, tables named ${DATASET}_<suffix>)."""
+        dataset = dataset or self.dataset
+        for folder in (self.sql_dir, PROJECT_DIR / "sql" / "filesystem"):
+            for name in (f"{dataset}_{suffix}.sql", f"{suffix}.sql"):
+                if (folder / name).exists():
+                    return folder / name
+        return None
+
+    def table_files(self, suffix: str, dataset: str | None = None) -> list[Path]:
+        """The .sql files that define table <dataset>_<suffix>, in the order to run them: its
+        column schema when it has one (sql/schema/<dataset>_<suffix>.sql or, shared by every
+        dataset, sql/schema/<suffix>.sql), then its DDL (see ddl_file)."""
+        dataset = dataset or self.dataset
+        schema_dir = PROJECT_DIR / "sql" / "schema"
+        schemas = [schema_dir / f"{dataset}_{suffix}.sql", schema_dir / f"{suffix}.sql"]
+        files = [next(p for p in schemas if p.exists())] if any(p.exists() for p in schemas) else []
+        ddl = self.ddl_file(suffix, dataset)
+        return files + ([ddl] if ddl else [])
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
@@ -95,17 +122,35 @@ def _fill(value: str, variables: dict[str, str], where: str) -> str:
 
 
 def resolve_jars(jars: list[str], where: str) -> list[str]:
-    """Absolute file URLs of the connector jars a profile needs; fail fast if one is missing."""
+    """Absolute file URLs of the jars a profile needs (`lib/*.jar` patterns allowed); fail fast
+    if one is missing."""
     urls = []
     for jar in jars:
-        path = Path(jar) if Path(jar).is_absolute() else PROJECT_DIR / jar
-        if not path.is_file():
+        pattern = Path(jar) if Path(jar).is_absolute() else PROJECT_DIR / jar
+        found = sorted(pattern.parent.glob(pattern.name)) if "*" in pattern.name else [pattern]
+        found = [p for p in found if p.is_file()]
+        if not found:
             raise ConfigError(
-                f"{where}: connector jar {jar} is missing. Fix: run `make jars` "
+                f"{where}: jars: {jar} is missing. Fix: run `make jars` "
                 "(resolves build/jars/pom.xml into lib/)"
             )
-        urls.append(path.resolve().as_uri())
+        urls.extend(p.resolve().as_uri() for p in found)
     return urls
+
+
+def _policy_dataset(policy_path: Path) -> str:
+    """The `dataset:` of a policy file, read without validating it (the job validates it)."""
+    try:
+        doc = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(
+            f"{policy_path}: cannot read the policy ({type(exc).__name__}). Fix: point `policy:` "
+            "or --policy at a policy file under conf/policies/"
+        ) from None
+    dataset = doc.get("dataset") if isinstance(doc, dict) else None
+    if not isinstance(dataset, str) or not dataset:
+        raise ConfigError(f"{policy_path}: no `dataset:`. Fix: name the dataset, e.g. customers")
+    return dataset
 
 
 def load_config(
@@ -130,13 +175,18 @@ def load_config(
                 f"{path}: unknown key(s) {unknown}. Fix: use only {sorted(KNOWN_KEYS)}"
             )
         doc = _merge(doc, layer)
+    policy_path = Path(policy) if policy else PROJECT_DIR / str(doc.get("policy", ""))
+    # ${DATASET} (the policy's dataset) may appear in var values, so each dataset gets its own
+    # folders and topics from the same profile.
+    builtin = {"DATASET": _policy_dataset(policy_path)}
     # Paths in config files are relative to the project; paths given on the command line were
     # already made absolute by the caller.
-    file_vars = {
-        str(k): _absolute(str(v), PROJECT_DIR) if str(k).endswith(("_PATH", "_DIR")) else str(v)
-        for k, v in (doc.get("vars") or {}).items()
-    }
-    file_vars.update(variables or {})
+    file_vars = dict(builtin)
+    for k, v in (doc.get("vars") or {}).items():
+        value = _fill(str(v), builtin, f"{base_path} vars.{k}")
+        is_path = str(k).endswith(("_PATH", "_DIR"))
+        file_vars[str(k)] = _absolute(value, PROJECT_DIR) if is_path else value
+    file_vars.update({k: _fill(v, builtin, f"variable {k}") for k, v in (variables or {}).items()})
     flink_conf = read_flink_config(PROJECT_DIR / doc.get("flink_config", "conf/config.yaml"))
     flink_conf.update(flatten(doc.get("flink") or {}))
     flink_conf.update(flink or {})
@@ -144,7 +194,6 @@ def load_config(
     jars = doc.get("jars") or []
     if jars:
         flink_conf["pipeline.jars"] = ";".join(resolve_jars([str(j) for j in jars], str(env_path)))
-    policy_path = Path(policy) if policy else PROJECT_DIR / str(doc.get("policy", ""))
     return JobConfig(
         env=env,
         policy_path=policy_path,

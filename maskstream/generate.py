@@ -1,4 +1,5 @@
-"""Synthetic customer events (Faker): realistic, clearly fake, reproducible from a seed."""
+"""Synthetic events (Faker): customer profile events and the payments of the same customers;
+realistic, clearly fake, reproducible from a seed."""
 
 from __future__ import annotations
 
@@ -90,13 +91,81 @@ def generate_events(rows: int, seed: int = 42, customers: int | None = None) -> 
         yield event
 
 
-def write_events(rows: int, out_dir: Path, seed: int = 42, rows_per_file: int = 50_000) -> int:
-    """Write events as JSON lines files events-00000.jsonl, ... into `out_dir`; return files."""
+CURRENCIES = ("USD", "USD", "USD", "EUR", "GBP")
+PAYMENT_STATUSES = ("captured", "captured", "captured", "authorized", "refunded", "declined")
+MEMO_TEMPLATES = (
+    "Invoice {invoice}",
+    "Paid by {name} with card {card}",
+    "Refund to IBAN {iban} please",
+    "Receipt to {email}",
+    "Monthly subscription",
+)
+
+
+def _iban(rng: random.Random) -> str:
+    """A valid-checksum German IBAN (synthetic: random bank and account numbers)."""
+    bban = "".join(str(rng.randrange(10)) for _ in range(18))
+    digits = "".join(str(int(c, 36)) for c in bban + "DE00")
+    return f"DE{98 - int(digits) % 97:02d}{bban}"
+
+
+def generate_payments(
+    rows: int, seed: int = 42, customers: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield `rows` payments by the customers of `generate_events` with the same seed and pool
+    size (same customer ids, names and cards), spread over seven days."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    pool_size = customers or max(1, min(rows, 5000))
+    pool = [_customer(fake, rng, i + 1) for i in range(pool_size)]
+    merchants = [fake.company() for _ in range(200)]
+    pay_rng = random.Random(seed + 1)
+    step_ms = max(1, 7 * 86_400_000 // max(rows, 1))
+    for i in range(rows):
+        c = pool[pay_rng.randrange(pool_size)]
+        when = START + dt.timedelta(milliseconds=i * step_ms + pay_rng.randrange(step_ms))
+        memo = pay_rng.choice(MEMO_TEMPLATES).format(
+            invoice=pay_rng.randrange(10_000, 99_999),
+            name=c["full_name"],
+            card=c["card_number"],
+            iban=_iban(pay_rng),
+            email=c["email"],
+        )
+        yield {
+            "payment_id": str(uuid.UUID(int=pay_rng.getrandbits(128), version=4)),
+            "event_time": millis_text(when),
+            "customer_id": c["customer_id"],
+            "amount": round(pay_rng.randrange(100, 500_000) / 100, 2),
+            "currency": pay_rng.choice(CURRENCIES),
+            "status": pay_rng.choice(PAYMENT_STATUSES),
+            "merchant": pay_rng.choice(merchants),
+            "card_number": c["card_number"],
+            "cardholder_name": c["full_name"],
+            "billing_iban": _iban(pay_rng),
+            "memo": memo if pay_rng.random() < 0.6 else None,
+        }
+
+
+GENERATORS = {"customers": generate_events, "payments": generate_payments}
+
+
+def write_events(
+    rows: int,
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    rows_per_file: int = 50_000,
+    dataset: str = "customers",
+    customers: int | None = None,
+) -> int:
+    """Write `dataset` events as JSON lines files events-00000.jsonl, ... into `out_dir`;
+    return the number of files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = 0
     handle = None
     try:
-        for i, event in enumerate(generate_events(rows, seed)):
+        for i, event in enumerate(GENERATORS[dataset](rows, seed, customers)):
             if i % rows_per_file == 0:
                 if handle:
                     handle.close()

@@ -69,7 +69,7 @@ def _mask_chunk(
     columns = {name: result[name].tolist() for name in result.columns}
     verdict_types = dict(VERDICT_COLUMNS)
     for i in range(len(chunk)):
-        if columns["status"][i] == OK:
+        if columns["_status"][i] == OK:
             row = {f.name: columns[f.name][i] for f in policy.fields}
             row["policy_version"] = policy.version
             row["token_key_id"] = columns["token_key_id"][i]
@@ -80,7 +80,7 @@ def _mask_chunk(
         else:
             row = {"source_ref": refs[i]}
             for name in QUARANTINE_COLUMNS[1:]:
-                row[name] = render_json_value(columns[name][i], verdict_types[name])
+                row[name] = render_json_value(columns[f"_{name}"][i], verdict_types[f"_{name}"])
             yield False, row
 
 

@@ -1,5 +1,5 @@
-"""JSON lines tables: find their committed files, read them back into comparable Python values,
-and write rows the way Flink's JSON format writes them."""
+"""Filesystem tables (Parquet or JSON lines): find their committed files, read them back into
+comparable Python values, and write rows the way Flink writes them."""
 
 from __future__ import annotations
 
@@ -54,6 +54,21 @@ def dumps_row(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"), cls=_DecimalAsNumber)
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
+def is_parquet(path: Path) -> bool:
+    """Flink names its files part-<uuid>-<n>-<n> whatever the format: tell by the magic bytes."""
+    with path.open("rb") as handle:
+        return handle.read(4) == PARQUET_MAGIC
+
+
+def partition_values(path: Path, table_dir: Path | None = None) -> dict[str, str]:
+    """The Hive-style partition values (dt=2026-11-27) in the folders of a table file."""
+    parts = path.relative_to(table_dir).parts[:-1] if table_dir else path.parts[:-1]
+    return dict(part.split("=", 1) for part in parts if "=" in part)
+
+
 def read_jsonl(paths: Iterable[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Every JSON line of `paths` with the file it came from; decimals stay exact."""
     for path in paths:
@@ -61,6 +76,33 @@ def read_jsonl(paths: Iterable[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
             for line in handle:
                 if line.strip():
                     yield path, json.loads(line, parse_float=Decimal)
+
+
+def read_rows(paths: Iterable[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every row of table files, Parquet or JSON lines, with the file it came from. Partition
+    columns live in the folder names, not in the files: rows hold the file's columns only."""
+    import pyarrow.parquet as pq
+
+    for path in paths:
+        if is_parquet(path):
+            for row in pq.read_table(path).to_pylist():
+                yield path, row
+        else:
+            yield from read_jsonl([path])
+
+
+def count_rows(paths: Iterable[Path]) -> int:
+    """Rows in table files, from Parquet footers or by counting JSON lines."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for path in paths:
+        if is_parquet(path):
+            total += pq.ParquetFile(path).metadata.num_rows
+        else:
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+    return total
 
 
 def committed_files(table_dir: Path) -> list[Path]:
@@ -75,8 +117,8 @@ def committed_files(table_dir: Path) -> list[Path]:
 
 
 def read_table(table_dir: Path) -> list[dict[str, Any]]:
-    """Every committed row of a JSON lines table; a table not yet written has none."""
-    return [row for _, row in read_jsonl(committed_files(table_dir))] if table_dir.exists() else []
+    """Every committed row of a table; a table not yet written has none."""
+    return [row for _, row in read_rows(committed_files(table_dir))] if table_dir.exists() else []
 
 
 def normalize_value(value: Any, sql_type: SqlType) -> Any:
@@ -101,3 +143,19 @@ def normalize_value(value: Any, sql_type: SqlType) -> Any:
 def normalize_row(row: dict[str, Any], types: dict[str, SqlType]) -> dict[str, Any]:
     """Every column of `types`, normalized; a column missing from `row` is an error."""
     return {name: normalize_value(row[name], t) for name, t in types.items()}
+
+
+def table_text(table_dir: Path) -> str:
+    """Everything a table folder holds, as searchable text: the rows of every file (committed
+    or not, decoded from Parquet) as JSON, plus every file's raw bytes. For leak scans."""
+    import pyarrow.parquet as pq
+
+    parts = []
+    for path in sorted(p for p in table_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        parts.append(data.decode("utf-8", errors="replace"))
+        if data[:4] == PARQUET_MAGIC and data[-4:] == PARQUET_MAGIC:
+            parts.append(
+                json.dumps(pq.read_table(path).to_pylist(), default=str, ensure_ascii=False)
+            )
+    return "\n".join(parts)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maskstream.config import JobConfig
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import committed_files, count_rows, read_jsonl, read_rows
 
 
 @dataclass
@@ -51,35 +51,28 @@ def count_lines(paths: list[Path]) -> int:
 
 
 class _Progress(threading.Thread):
-    """Prints rows committed to the masked table so far, once a second, to stderr."""
+    """Prints rows committed to the masked table so far, once a second, to stderr. (Parquet
+    files can be read only once committed: rows in flight are not counted.)"""
 
     def __init__(self, output: Path, before: set[Path], rows_in: int):
         super().__init__(daemon=True)
         self.output, self.before, self.rows_in = output, before, rows_in
         self.stop = threading.Event()
         self.started = time.monotonic()
-        self._lines: dict[tuple[Path, int], int] = {}  # (file, size) -> lines: read once
+        self._rows: dict[Path, int] = {}  # committed files never change: each is read once
 
     def _count(self, path: Path) -> int:
-        try:
-            key = (path, path.stat().st_size)
-            if key not in self._lines:
-                self._lines[key] = count_lines([path])
-        except FileNotFoundError:  # an in-progress file renamed by its commit meanwhile
-            return 0
-        return self._lines[key]
+        if path not in self._rows:
+            self._rows[path] = count_rows([path])
+        return self._rows[path]
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
-            files = [p for p in self.output.rglob("*") if p.is_file() and p not in self.before]
-            committed = set(committed_files(self.output))
-            counts = {p: self._count(p) for p in files}
-            written = sum(counts.values())
-            done = sum(n for p, n in counts.items() if p in committed)
+            files = [p for p in committed_files(self.output) if p not in self.before]
+            done = sum(self._count(p) for p in files)
             elapsed = time.monotonic() - self.started
             sys.stderr.write(
-                f"\r  running {elapsed:4.0f}s: {written:,}/{self.rows_in:,} rows masked, "
-                f"{done:,} committed "
+                f"\r  running {elapsed:4.0f}s: {done:,}/{self.rows_in:,} rows masked and committed "
             )
             sys.stderr.flush()
         sys.stderr.write("\n")
@@ -120,14 +113,14 @@ def run_mask_locally(config: JobConfig) -> int:
     operators = {f.name: f.operator.name for f in job.policy.masked}
     masked: Counter[str] = Counter()
     rows_out = 0
-    for _, row in read_jsonl(new_files):
+    for _, row in read_rows(new_files):
         rows_out += 1
         for name in filter(None, (row.get("masked_fields") or "").split(",")):
             masked[operators.get(name, "?")] += 1
     quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
     rejected: Counter[str] = Counter()
     if quarantine_dir.exists():
-        for _, row in read_jsonl(p for p in committed_files(quarantine_dir) if p not in before_q):
+        for _, row in read_rows(p for p in committed_files(quarantine_dir) if p not in before_q):
             rejected[row["error_class"]] += 1
     summary = RunSummary(rows_in, rows_out, dict(rejected), dict(masked), elapsed, output_dir)
     print(summary.render())
@@ -162,7 +155,7 @@ def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
     ids = {r.get(id_field) for r in wanted}
     masked = {
         row[id_field]: row
-        for _, row in read_jsonl(committed_files(Path(config.variables["OUTPUT_PATH"])))
+        for _, row in read_rows(committed_files(Path(config.variables["OUTPUT_PATH"])))
         if row.get(id_field) in ids
     }
     width = max(len(f.name) for f in policy.fields)
@@ -193,6 +186,6 @@ def run_audit_locally(config: JobConfig) -> int:
     print(f"auditing {config.variables['OUTPUT_PATH']} ({job.policy.dataset})", file=sys.stderr)
     execute(env, statements)
     new = [p for p in committed_files(audit_dir) if p not in before] if audit_dir.exists() else []
-    windows = sum(1 for _ in read_jsonl(new))
+    windows = count_rows(new)
     print(f"sealed {windows} window(s) into {audit_dir} in {time.monotonic() - started:.1f}s")
     return 0

@@ -136,3 +136,13 @@ def load_sql_file(path: str | Path, variables: dict[str, str] | None = None) -> 
         else:
             result.append(Statement(stmt, line))
     return result
+
+
+_OPTION = re.compile(r"'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'")
+
+
+def table_options(statement: Statement) -> dict[str, str]:
+    """The `'key' = 'value'` options of a CREATE TABLE statement's WITH clause."""
+    parts = re.split(r"\bWITH\s*\(", statement.text, maxsplit=1, flags=re.IGNORECASE)
+    with_clause = parts[1] if len(parts) == 2 else ""
+    return {k.replace("''", "'"): v.replace("''", "'") for k, v in _OPTION.findall(with_clause)}

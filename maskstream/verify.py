@@ -48,7 +48,11 @@ class VerifyReport:
         return not self.chain_problems and all(w.ok for w in self.windows)
 
     def render(self) -> str:
-        lines = [w.render() for w in self.windows]
+        # Every window when there are few; otherwise the ones that differ and a count.
+        shown = [w for w in self.windows if not w.ok or len(self.windows) <= 24]
+        lines = [w.render() for w in shown]
+        if len(shown) < len(self.windows):
+            lines.append(f"... {len(self.windows) - len(shown):,} more window(s), all OK")
         lines += [f"chain: {p}" for p in self.chain_problems] or ["chain: intact"]
         bad = sum(1 for w in self.windows if not w.ok)
         lines.append(

@@ -193,7 +193,7 @@ resolve_flink_jars() {
       [[ -f "$FLINK_LIB/$j" ]] || ok=0
     done < <(tail -n +2 "$JARS_STAMP")
     if ((ok)); then
-      log "lib/ jars up to date: $(tail -n +2 "$JARS_STAMP" | tr '\n' ' ')"
+      log "lib/ jars up to date ($(tail -n +2 "$JARS_STAMP" | wc -l) jars)"
       return 0
     fi
   fi
@@ -202,7 +202,7 @@ resolve_flink_jars() {
   mkdir -p "$FLINK_LIB"
   tmp="$(mktemp -d "$FLINK_LIB/.resolve.XXXXXX")"
   CLEANUP+=("$tmp")
-  mvn_copy "$JARS_POM" "$tmp" -DexcludeTransitive=true
+  mvn_copy "$JARS_POM" "$tmp"
   compgen -G "$tmp/*.jar" >/dev/null || die "no jar resolved from $JARS_POM"
   if [[ -f "$JARS_STAMP" ]]; then
     while IFS= read -r j; do

@@ -25,14 +25,16 @@ COMPUTED_METADATA = tuple(
 
 
 BIGINT = SqlType("BIGINT")
-# What a quarantined record leaves behind (see udfs/quarantine.py): never the payload.
+# What a quarantined record leaves behind (see udfs/quarantine.py): never the payload. The
+# leading underscore keeps them apart from policy fields (which start with a letter), so a
+# dataset may well have a field called `status`.
 VERDICT_COLUMNS: tuple[tuple[str, SqlType], ...] = (
-    ("status", STRING),
-    ("error_class", STRING),
-    ("error_field", STRING),
-    ("payload_digest", STRING),
-    ("payload_bytes", BIGINT),
-    ("payload_shape", STRING),
+    ("_status", STRING),
+    ("_error_class", STRING),
+    ("_error_field", STRING),
+    ("_payload_digest", STRING),
+    ("_payload_bytes", BIGINT),
+    ("_payload_shape", STRING),
 )
 OK, QUARANTINED = "ok", "quarantined"
 
@@ -69,15 +71,15 @@ class RecordMasker:
         masked = self.mask_batch(batch, source_ref)
         valid = np.array(parsed.valid, dtype=bool)
         out: dict[str, Any] = {
-            "status": np.where(valid, OK, QUARANTINED).astype(object),
-            "error_class": [None if e is None else e.error_class for e in parsed.errors],
-            "error_field": [None if e is None else e.field_name for e in parsed.errors],
-            "payload_digest": [
+            "_status": np.where(valid, OK, QUARANTINED).astype(object),
+            "_error_class": [None if e is None else e.error_class for e in parsed.errors],
+            "_error_field": [None if e is None else e.field_name for e in parsed.errors],
+            "_payload_digest": [
                 None if ok else payload_digest(self.keys, p)
                 for ok, p in zip(valid, payloads, strict=True)
             ],
-            "payload_bytes": [len(p) if p is not None else 0 for p in payloads],
-            "payload_shape": [
+            "_payload_bytes": [len(p) if p is not None else 0 for p in payloads],
+            "_payload_shape": [
                 None if ok else render_shape(p) for ok, p in zip(valid, payloads, strict=True)
             ],
         }

@@ -13,7 +13,7 @@ import pytest
 from maskstream.cli import main
 from maskstream.config import load_config
 from maskstream.generate import generate_events
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import committed_files, read_rows
 from maskstream.verify import verify
 from tests.integration.conftest import MaskedRun, run_mask_and_audit, table_paths
 from udfs.policy import load_policy
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.flink
 
 def _rows(folder: str | Path) -> list[dict]:
     folder = Path(folder)
-    return [r for _, r in read_jsonl(committed_files(folder))] if folder.exists() else []
+    return [r for _, r in read_rows(committed_files(folder))] if folder.exists() else []
 
 
 def test_windows_count_every_masked_row_and_value(audited_run: MaskedRun) -> None:

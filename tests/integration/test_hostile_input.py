@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from maskstream.config import load_config
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import committed_files, read_rows, table_text
 from tests.hostile_corpus import make_hostile_corpus
 from tests.integration.conftest import table_paths
 
@@ -35,8 +35,8 @@ def test_hostile_file_input_is_masked_or_quarantined_and_nothing_leaks(
     t_env = create_table_env(config.flink)
     t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()  # survives: no raise
 
-    masked = [r for _, r in read_jsonl(committed_files(tmp_path / "out"))]
-    quarantined = [r for _, r in read_jsonl(committed_files(tmp_path / "quarantine"))]
+    masked = [r for _, r in read_rows(committed_files(tmp_path / "out"))]
+    quarantined = [r for _, r in read_rows(committed_files(tmp_path / "quarantine"))]
     assert len(masked) == corpus.expected_valid
     assert len(masked) + len(quarantined) == len(corpus.lines)
     classes = Counter(r["error_class"] for r in quarantined)
@@ -53,12 +53,7 @@ def test_hostile_file_input_is_masked_or_quarantined_and_nothing_leaks(
         "event_id"
     }
 
-    texts = [
-        p.read_text(errors="replace")
-        for d in ("out", "quarantine")
-        for p in (tmp_path / d).rglob("*")
-        if p.is_file()
-    ]
+    texts = [table_text(tmp_path / d) for d in ("out", "quarantine")]
     log_dir = Path(__import__("os").environ["FLINK_LOG_DIR"])
     texts += [p.read_text(errors="replace") for p in log_dir.rglob("*.log")]
     out, err = capfd.readouterr()

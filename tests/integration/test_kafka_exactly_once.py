@@ -166,7 +166,7 @@ def test_hostile_records_on_kafka_are_masked_or_quarantined_and_nothing_leaks(
     kafka_run: KafkaRun, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from maskstream.kafka_io import produce_raw
-    from maskstream.records import committed_files, read_jsonl
+    from maskstream.records import committed_files, read_rows
     from tests.hostile_corpus import make_hostile_corpus
 
     corpus = make_hostile_corpus(1200, seed=6)
@@ -175,7 +175,7 @@ def test_hostile_records_on_kafka_are_masked_or_quarantined_and_nothing_leaks(
     _start(config).wait()
     records = kafka_run.masked(max_records=len(corpus.lines), timeout=60, idle=8)
     quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
-    quarantined = [r for _, r in read_jsonl(committed_files(quarantine_dir))]
+    quarantined = [r for _, r in read_rows(committed_files(quarantine_dir))]
     assert len(records) == corpus.expected_valid
     refs = {r.value["source_ref"] for r in records} | {q["source_ref"] for q in quarantined}
     assert refs == {f"kafka:{kafka_run.raw_topic}/{p}/{o}" for p, o in coords}

@@ -11,7 +11,7 @@ import pytest
 
 from maskstream.config import load_config
 from maskstream.preview import preview_files, sink_types
-from maskstream.records import committed_files, normalize_row, read_jsonl
+from maskstream.records import committed_files, normalize_row, read_jsonl, read_rows, table_text
 from maskstream.sql_files import SchemaMismatchError
 from tests.integration.conftest import MaskedRun
 from udfs.keys import load_keyring
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.flink
 def _job_rows(run: MaskedRun) -> list[dict]:
     files = committed_files(run.output_dir)
     assert files, "the job committed no files"
-    return [row for _, row in read_jsonl(files)]
+    return [row for _, row in read_rows(files)]
 
 
 def test_job_output_equals_preview_with_tiny_arrow_batches(masked_run: MaskedRun) -> None:
@@ -59,9 +59,7 @@ def test_no_raw_value_of_a_masked_field_reaches_the_output(masked_run: MaskedRun
     # for globally, every field is compared per row.
     text_fields = {f.name for f in policy.masked if f.input_type.is_text}
     raw = {r["event_id"]: r for _, r in read_jsonl(masked_run.input_files)}
-    out_text = "".join(
-        p.read_text(encoding="utf-8") for p in masked_run.output_dir.rglob("*") if p.is_file()
-    )
+    out_text = table_text(masked_run.output_dir)
     long_values = set()
     for row in _job_rows(masked_run):
         source = raw[row["event_id"]]
@@ -105,7 +103,7 @@ def test_updating_query_into_the_masked_table_is_rejected(token_key: str, tmp_pa
         for f in policy.fields
     )
     updating = (
-        f"INSERT INTO customers_masked SELECT {columns}, CAST(1 AS INT), '', '', '', '' "
+        f"INSERT INTO customers_masked SELECT {columns}, CAST(1 AS INT), '', '', '', '', '' "
         "FROM (SELECT `m`.`event_id` AS `event_id`, `m`.`customer_id` AS `customer_id` "
         "FROM customers_parsed) GROUP BY `customer_id`"
     )
@@ -133,7 +131,7 @@ def test_ddl_that_does_not_match_the_policy_fails_naming_file_and_column(
         f"CREATE TABLE customers_masked (\n{columns},\n{metadata}\n) WITH (\n"
         f"  'connector' = 'filesystem', 'path' = '{tmp_path / 'o'}', 'format' = 'json');\n"
     )
-    (sql_dir / "customers_raw.sql").write_text((config.sql_dir / "customers_raw.sql").read_text())
+    (sql_dir / "customers_raw.sql").write_text(config.ddl_file("raw").read_text())
     config.sql_dir = sql_dir
     with pytest.raises(SchemaMismatchError) as err:
         build(create_table_env(config.flink), config)

@@ -13,7 +13,7 @@ import pytest
 
 from maskstream.config import load_config
 from maskstream.generate import write_events
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import committed_files, read_rows
 from tests.conftest import ROTATED_KEY, TEST_KEY, write_keyset
 from tests.integration.conftest import run_mask_and_audit, table_paths
 
@@ -69,7 +69,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     config = load_config("local", variables=table_paths(tmp_path))
     try:
         run_mask_and_audit(config)  # active key k1
-        first = {r["event_id"]: r for _, r in read_jsonl(committed_files(tmp_path / "out"))}
+        first = {r["event_id"]: r for _, r in read_rows(committed_files(tmp_path / "out"))}
         write_keyset("k2")  # rotate: k2 active, k1 kept
         for folder in ("in",):
             for p in (tmp_path / folder).iterdir():
@@ -83,7 +83,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     finally:
         write_keyset("k1")
     second = [
-        r for _, r in read_jsonl(p for p in committed_files(tmp_path / "out") if p not in before)
+        r for _, r in read_rows(p for p in committed_files(tmp_path / "out") if p not in before)
     ]
     assert {r["token_key_id"] for r in first.values()} == {"k1"}
     assert {r["token_key_id"] for r in second} == {"k2"}
@@ -102,7 +102,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     env, st_env = create_stream_table_env(audit_job.audit_flink_conf(audit_config))
     audit_job.execute(env, audit_job.build(st_env, audit_config)[1])
     totals: dict[str, int] = {}
-    for _, window in read_jsonl(committed_files(tmp_path / "audit2")):
+    for _, window in read_rows(committed_files(tmp_path / "audit2")):
         for key_id, n in json.loads(window["tokens_by_key"]).items():
             totals[key_id] = totals.get(key_id, 0) + n
     assert totals == {"k1": len(first), "k2": len(second)}

@@ -1,15 +1,18 @@
 """A real standalone session cluster (the PyFlink wheel's own bin/start-cluster.sh, the
 project's config, 2 slots): submit the mask job on the Kafka profile with the README's command,
 then SIGKILL the TaskManager mid-stream, start a new one, and find every event in the masked
-topic exactly once."""
+topic exactly once; then submit the audit job the same way and verify the topic against its
+seals."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import threading
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,7 @@ from maskstream.cli import main
 from maskstream.config import PROJECT_DIR
 from maskstream.generate import generate_events
 from maskstream.kafka_io import consume, produce
+from maskstream.verify import read_seals, verify_rows
 from tests.integration.kafka_harness import (
     BOOTSTRAP,
     KafkaRun,
@@ -27,8 +31,10 @@ from tests.integration.kafka_harness import (
     require_broker,
     wait_for,
 )
+from udfs.policy import load_policy
 
 pytestmark = [pytest.mark.kafka, pytest.mark.flink]
+TERMINAL = {"FINISHED", "FAILED", "CANCELED"}
 SCRIPT = PROJECT_DIR / "scripts" / "session-cluster.sh"
 PORT = "18091"
 
@@ -71,9 +77,16 @@ def _vars(run: KafkaRun) -> list[str]:
     return out
 
 
-def _submit(job: str, cluster: str, run: KafkaRun, capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["submit", job, "--jobmanager", cluster, *_vars(run)]) == 0
+def _submit(
+    job: str, cluster: str, run: KafkaRun, capsys: pytest.CaptureFixture[str], *extra: str
+) -> str:
+    assert main(["submit", job, "--jobmanager", cluster, *_vars(run), *extra]) == 0
     return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def _job_state(cluster: str, job_id: str) -> str:
+    with urllib.request.urlopen(f"http://{cluster}/jobs/{job_id}", timeout=10) as response:
+        return json.load(response)["state"]
 
 
 def test_jobs_survive_a_killed_taskmanager_exactly_once(
@@ -114,3 +127,15 @@ def test_jobs_survive_a_killed_taskmanager_exactly_once(
     # The status command sees the job.
     assert main(["status", "--jobmanager", session_cluster]) == 0
     assert job_id in capsys.readouterr().out
+
+    # The audit job, submitted the same way, reads the masked topic up to its current end
+    # (bounded), seals every window into date-partitioned Parquet, and the topic verifies.
+    audit_id = _submit("audit", session_cluster, run, capsys, "--var", "BOUNDED_MODE=latest-offset")
+    wait_for(lambda: _job_state(session_cluster, audit_id) in TERMINAL, 240, "the audit job")
+    assert _job_state(session_cluster, audit_id) == "FINISHED"
+    seals = read_seals(run.checkpoint_dir.parent / "audit")
+    assert sum(int(s["rows_masked"]) for s in seals) == len(events)
+    report = verify_rows(
+        load_policy(PROJECT_DIR / "conf/policies/customers.yaml"), [r.value for r in records], seals
+    )
+    assert report.ok, report.render()

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from maskstream.preview import sink_types
-from maskstream.records import committed_files
+from maskstream.records import committed_files, is_parquet
 from maskstream.verify import verify
 from tests.integration.conftest import MaskedRun
 from udfs.digest import row_digests
@@ -22,8 +24,14 @@ pytestmark = pytest.mark.flink
 
 
 def _rewrite(path: Path, edit: Callable[[list[dict]], list[dict]]) -> None:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    path.write_text("".join(json.dumps(r) + "\n" for r in edit(rows)))
+    """Tamper with a table file in place, keeping its format (Parquet with its own schema)."""
+    if is_parquet(path):
+        table = pq.read_table(path)
+        edited = pa.Table.from_pylist(edit(table.to_pylist()), schema=table.schema)
+        pq.write_table(edited, path)
+    else:
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        path.write_text("".join(json.dumps(r) + "\n" for r in edit(rows)))
 
 
 def _redigest(policy: Policy, row: dict) -> str:

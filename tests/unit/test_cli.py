@@ -76,3 +76,20 @@ def test_preview_without_a_key_fails_with_the_fix(
     source = str(tmp_path / "in" / "events-00000.jsonl")
     assert main(["preview", "--policy", POLICY, "--input", source]) == 2
     assert "MASKSTREAM_TOKEN_KEY_FILE" in capsys.readouterr().err
+
+
+def test_payments_belong_to_the_generated_customers() -> None:
+    from maskstream.generate import generate_events, generate_payments
+
+    customers = {
+        e["customer_id"]: (e["full_name"], e["card_number"])
+        for e in generate_events(2000, seed=9, customers=40)
+    }
+    payments = list(generate_payments(500, seed=9, customers=40))
+    assert {p["customer_id"] for p in payments} <= set(customers)
+    # Same people, same cards: the datasets describe one population.
+    assert all(
+        customers[p["customer_id"]] == (p["cardholder_name"], p["card_number"]) for p in payments
+    )
+    days = {p["event_time"][:10] for p in payments}
+    assert len(days) == 8  # seven days from 08:00 on the first touch eight dates

@@ -25,7 +25,9 @@ def test_flags_override_profile() -> None:
 
 def test_relative_paths_resolve_against_the_project() -> None:
     config = load_config("local")
-    assert config.variables["INPUT_PATH"] == str(PROJECT_DIR / "data" / "demo" / "events")
+    assert config.variables["INPUT_PATH"] == str(
+        PROJECT_DIR / "data" / "demo" / "customers" / "events"
+    )
     assert config.policy_path == PROJECT_DIR / "conf" / "policies" / "customers.yaml"
 
 
@@ -37,3 +39,32 @@ def test_unknown_profile_lists_the_known_ones() -> None:
 def test_flatten_nested_yaml_into_flink_keys() -> None:
     nested = {"execution": {"checkpointing": {"interval": "5s"}}, "a": True, "b": [1, 2]}
     assert flatten(nested) == {"execution.checkpointing.interval": "5s", "a": "true", "b": "1;2"}
+
+
+def test_each_dataset_gets_its_own_folders_and_topics() -> None:
+    payments = PROJECT_DIR / "conf" / "policies" / "payments.yaml"
+    local = load_config("local", policy=payments)
+    assert local.dataset == "payments"
+    assert local.variables["OUTPUT_PATH"] == str(PROJECT_DIR / "data/demo/payments/masked")
+    kafka = load_config("kafka", policy=payments, variables={"X_PATH": "/t/${DATASET}/x"})
+    assert kafka.variables["RAW_TOPIC"] == "payments.raw"
+    assert kafka.variables["TRANSACTIONAL_ID_PREFIX"] == "maskstream-mask-payments"
+    assert kafka.variables["X_PATH"] == "/t/payments/x"
+
+
+def test_policy_without_dataset_fails_naming_the_file(tmp_path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("version: 1\nfields: []\n")
+    with pytest.raises(ConfigError, match=r"p.yaml: no `dataset:`"):
+        load_config("local", policy=bad)
+
+
+def test_jar_patterns_expand_and_missing_jars_name_the_fix(tmp_path) -> None:
+    from maskstream.config import resolve_jars
+
+    (tmp_path / "a.jar").write_text("")
+    (tmp_path / "b.jar").write_text("")
+    urls = resolve_jars([str(tmp_path / "*.jar")], "profile.yaml")
+    assert [u.rsplit("/", 1)[1] for u in urls] == ["a.jar", "b.jar"]
+    with pytest.raises(ConfigError, match="make jars"):
+        resolve_jars([str(tmp_path / "none" / "*.jar")], "profile.yaml")

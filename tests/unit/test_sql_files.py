@@ -89,3 +89,28 @@ def _kafka_config():  # type: ignore[no-untyped-def]
 
 def test_benchmark_ddl_loads() -> None:
     assert load_sql_file(PROJECT_DIR / "sql/bench/customers_copy.sql", {"COPY_PATH": "/c"})
+
+
+def test_table_options_read_the_with_clause(tmp_path: Path) -> None:
+    from maskstream.sql_files import table_options
+
+    f = tmp_path / "t.sql"
+    f.write_text(
+        "CREATE TABLE t (`x` STRING) PARTITIONED BY (x) WITH (\n"
+        "  'connector' = 'filesystem', 'path' = '${P}',\n  'format' = 'parquet'\n)"
+        " LIKE s (EXCLUDING OPTIONS);"
+    )
+    (statement,) = load_sql_file(f, {"P": "/data/it's"})
+    assert table_options(statement) == {
+        "connector": "filesystem",
+        "path": "/data/it's",
+        "format": "parquet",
+    }
+
+
+@pytest.mark.parametrize("policy", ["customers", "payments"])
+def test_every_dataset_has_its_tables_in_every_profile(policy: str) -> None:
+    for env in ("local", "kafka", "compose"):
+        config = load_config(env, policy=PROJECT_DIR / "conf" / "policies" / f"{policy}.yaml")
+        for suffix in ("raw", "masked", "quarantine", "audit", "leaks"):
+            assert config.ddl_file(suffix) is not None, (env, suffix)

@@ -1,6 +1,6 @@
--- Masked customer events to the Kafka topic ${MASKED_TOPIC}: insert-only, exactly-once
+-- Masked events to the Kafka topic ${MASKED_TOPIC}: insert-only, exactly-once
 -- (a Kafka transaction per checkpoint; readers must use isolation.level=read_committed).
-CREATE TABLE customers_masked WITH (
+CREATE TABLE ${DATASET}_masked WITH (
   'connector' = 'kafka',
   'topic' = '${MASKED_TOPIC}',
   'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
@@ -13,4 +13,4 @@ CREATE TABLE customers_masked WITH (
   -- connector's own default (1 h) would be rejected. It must outlast a restart.
   'properties.transaction.timeout.ms' = '600000'
 )
-LIKE customers_masked_schema (EXCLUDING OPTIONS);
+LIKE ${DATASET}_masked_schema (EXCLUDING OPTIONS);

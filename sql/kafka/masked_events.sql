@@ -1,6 +1,6 @@
--- The masked customer events read back from ${MASKED_TOPIC} by the audit job: read_committed,
+-- The masked events read back from ${MASKED_TOPIC} by the audit job: read_committed,
 -- with event-time watermarks (5 s of allowed lateness). Its own consumer group.
-CREATE TEMPORARY TABLE customers_masked_events (
+CREATE TEMPORARY TABLE ${DATASET}_masked_events (
   WATERMARK FOR `event_time` AS `event_time` - INTERVAL '5' SECOND
 ) WITH (
   'properties.group.id' = '${AUDIT_GROUP_ID}',
@@ -8,4 +8,4 @@ CREATE TEMPORARY TABLE customers_masked_events (
   'properties.auto.offset.reset' = 'earliest',
   'scan.startup.mode' = '${STARTUP_MODE}',
   'scan.bounded.mode' = '${BOUNDED_MODE}'
-) LIKE customers_masked;
+) LIKE ${DATASET}_masked;

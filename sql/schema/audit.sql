@@ -1,6 +1,6 @@
--- Audit trail of the customers dataset: one sealed row per event-time window and policy
--- version, append-only JSON lines in ${AUDIT_PATH}. Window results are final, never updated.
-CREATE TABLE customers_audit (
+-- The audit trail of a dataset: one sealed row per event-time window and policy version.
+-- Window results are final, never updated. Every dataset's <dataset>_audit table is LIKE this.
+CREATE TEMPORARY TABLE IF NOT EXISTS audit_schema (
   `dataset`           STRING,
   `policy_version`    INT,
   `window_start`      TIMESTAMP(3),
@@ -14,8 +14,4 @@ CREATE TABLE customers_audit (
   `row_set_hash`      STRING,   -- multiset hash (MuHash) of the window's row digests
   `prev_seal`         STRING,   -- seal of the previous window: the chain
   `seal`              STRING    -- SHA-256 over all of the above
-) WITH (
-  'connector' = 'filesystem',
-  'path' = '${AUDIT_PATH}',
-  'format' = 'json'
-);
+) WITH ('connector' = 'blackhole');

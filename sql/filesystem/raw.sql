@@ -1,6 +1,6 @@
--- Raw customer events: JSON lines files in ${INPUT_PATH}, read once (the embedded default).
--- Columns: sql/schema/customers_raw.sql (checked against the policy at start-up).
-CREATE TABLE customers_raw (
+-- Raw events: JSON lines files in ${INPUT_PATH}, read once (the embedded default).
+-- Columns: sql/schema/raw.sql (checked against the policy at start-up).
+CREATE TABLE ${DATASET}_raw (
   -- Source coordinates, carried into every masked row. The columns come from the schema.
   `file_path`   STRING METADATA FROM 'file.path' VIRTUAL,
   `source_ref`  AS CONCAT('file:', `file_path`)
@@ -10,4 +10,4 @@ CREATE TABLE customers_raw (
   -- Bytes as they are: one record per line (files) or message (Kafka), parsed by the job.
   'format' = 'raw'
 )
-LIKE customers_raw_schema (EXCLUDING OPTIONS);
+LIKE raw_schema (EXCLUDING OPTIONS);

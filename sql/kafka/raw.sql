@@ -1,6 +1,6 @@
--- Raw customer events from the Kafka topic ${RAW_TOPIC} (JSON), read_committed.
--- Columns: sql/schema/customers_raw.sql (checked against the policy at start-up).
-CREATE TABLE customers_raw (
+-- Raw events from the Kafka topic ${RAW_TOPIC} (JSON), read_committed.
+-- Columns: sql/schema/raw.sql (checked against the policy at start-up).
+CREATE TABLE ${DATASET}_raw (
   -- Source coordinates (topic/partition/offset), carried into every masked row.
   `kafka_topic`      STRING METADATA FROM 'topic' VIRTUAL,
   `kafka_partition`  INT METADATA FROM 'partition' VIRTUAL,
@@ -20,4 +20,4 @@ CREATE TABLE customers_raw (
   -- Bytes as they are: one record per line (files) or message (Kafka), parsed by the job.
   'format' = 'raw'
 )
-LIKE customers_raw_schema (EXCLUDING OPTIONS);
+LIKE raw_schema (EXCLUDING OPTIONS);

@@ -1,6 +1,6 @@
--- Customer records the mask job rejected: where they came from, why, a keyed digest and a
--- masked shape of the payload. Never the payload. Append-only JSON lines in ${QUARANTINE_PATH}.
-CREATE TABLE customers_quarantine (
+-- Records the mask job rejected: where they came from, why, a keyed digest and a masked shape
+-- of the payload. Never the payload. Every dataset's <dataset>_quarantine table is LIKE this.
+CREATE TEMPORARY TABLE IF NOT EXISTS quarantine_schema (
   `dataset`         STRING,
   `policy_version`  INT,
   `source_ref`      STRING,   -- file:<path> or kafka:<topic>/<partition>/<offset>
@@ -9,8 +9,4 @@ CREATE TABLE customers_quarantine (
   `payload_digest`  STRING,   -- HMAC-SHA256 of the raw bytes under the active token key
   `payload_bytes`   BIGINT,
   `payload_shape`   STRING    -- letters -> X/x, digits -> n, other non-ASCII -> *, cut at 160
-) WITH (
-  'connector' = 'filesystem',
-  'path' = '${QUARANTINE_PATH}',
-  'format' = 'json'
-);
+) WITH ('connector' = 'blackhole');
