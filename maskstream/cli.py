@@ -261,7 +261,11 @@ def cmd_submit(args: argparse.Namespace) -> int:
     import subprocess
 
     command = submit_command(args)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Folders a Flink script derived for some other process (PyFlink exports the wheel's into
+    # its own): the client derives its own from FLINK_HOME, or it may miss flink-python.
+    derived = {"FLINK_LIB_DIR", "FLINK_OPT_DIR", "FLINK_PLUGINS_DIR", "FLINK_BIN_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in derived | {"FLINK_INHERITED_LOGS"}}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     match = re.search(r"JobID ([0-9a-f]{32})", done.stdout + done.stderr)
     if done.returncode != 0 or match is None:
         # The client's output can quote SQL but never records; still, show only its tail.

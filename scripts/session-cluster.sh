@@ -19,7 +19,7 @@ export FLINK_PID_DIR="$PROJECT/.flink/pids"
 setup() {
   local wheel
   wheel="$("$PY" -c 'import os, pyflink; print(os.path.dirname(pyflink.__file__))')"
-  rm -rf "$HOME_DIR"
+  rm -rf "$HOME_DIR" "$FLINK_PID_DIR"
   mkdir -p "$HOME_DIR"/{lib,conf} "$FLINK_LOG_DIR" "$FLINK_PID_DIR"
   cp -r "$wheel/bin" "$HOME_DIR/bin"   # real copies: the scripts find FLINK_HOME from their path
   ln -s "$wheel/opt" "$HOME_DIR/opt"
@@ -79,7 +79,10 @@ case "${1:-}" in
     wait_ready
     ;;
   taskmanager-pids)
-    cat "$FLINK_PID_DIR"/*taskexecutor*.pid 2>/dev/null || true
+    # Live ones only: a SIGKILLed TaskManager's pid stays in the file.
+    for pid in $(cat "$FLINK_PID_DIR"/*taskexecutor*.pid 2>/dev/null); do
+      if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+    done
     ;;
   *)
     echo "usage: $0 up|down|status|taskmanager-start|taskmanager-pids" >&2
