@@ -9,13 +9,15 @@ MS := $(VENV)/bin/maskstream
 VENV_STAMP := $(VENV)/.installed
 KEY_FILE := .secrets/token.key
 ROWS ?= 100000
+# `make bench` (bench/suite.py): events per variant.
+BENCH_ROWS ?= 1000000
 PAYMENT_ROWS ?= 20000
 # Both generators draw from the same pool of customers, so payments join customers.
 CUSTOMERS ?= 5000
 PAYMENTS := conf/policies/payments.yaml
 DEMO := data/demo
 
-.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-scrub bench-kafka up submit down session-up session-down lint format clean
+.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-scrub bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -73,8 +75,12 @@ run-kafka: venv key jars ## Produce sample events to the local broker and mask t
 test-unit: venv ## Run the fast unit tests only
 	$(PY) -m pytest tests/unit
 
-bench: venv ## Benchmark: mask job vs a plain copy job on $(ROWS) events, one run
-	$(PY) bench/mask_vs_copy.py --rows $(ROWS)
+bench: venv jars ## Benchmark suite: copy, native SQL, mask job, row UDFs on $(BENCH_ROWS) events; per-operator values/s
+	$(PY) bench/suite.py --rows $(BENCH_ROWS)
+	$(PY) bench/operators.py
+
+bench-ops: venv ## Per-operator microbenchmarks only: values/s of each operator on 1,000,000 values, one thread
+	$(PY) bench/operators.py
 
 bench-scrub: venv ## Benchmark: scrub vs Microsoft Presidio on 20,000 generated notes (installs Presidio in .venv-bench)
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench

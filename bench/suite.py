@@ -1,0 +1,353 @@
+"""Benchmark suite (issue #7): four Flink jobs over the same generated customer events, one run
+each on the embedded MiniCluster, each in a fresh TableEnvironment:
+
+  a  copy          the raw records copied as bytes (sql/bench/customers_copy.sql)
+  b  native SQL    the policy approximated with Flink SQL built-ins over Flink's JSON format
+                   (sql/bench/customers_native_mask.sql)
+  c  mask job      maskstream's mask job with the policy (jobs/mask_job.py)
+  d  row UDFs      the policy as row-at-a-time Python UDFs (bench/row_udfs.py,
+                   sql/bench/customers_row_mask.sql)
+
+Prints whole-job wall time (Flink start-up included), rows/s, the peak RSS of the Python
+workers, and the throughput ratios c/b, c/d and c/a. Every job must commit exactly --rows rows.
+Prints figures only, never a value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from pyflink.table import TableEnvironment
+
+from jobs.mask_job import build, check_schema, define_table, run_sql_file
+from maskstream.config import PROJECT_DIR, JobConfig, load_config
+from maskstream.flink_env import create_table_env
+from maskstream.generate import write_events
+from maskstream.records import committed_files
+from maskstream.sql_files import load_sql_file
+from udfs.keys import load_keyring
+from udfs.policy import Policy, load_policy
+
+BENCH_DIR = Path(__file__).resolve().parent
+BENCH_SQL = PROJECT_DIR / "sql" / "bench"
+ARROW_BATCH = "python.fn-execution.arrow.batch.size"
+BUNDLE_SIZE = "python.fn-execution.bundle.size"
+BUNDLE_TIME = "python.fn-execution.bundle.time"
+# What identifies a PyFlink Python worker: the embedded MiniCluster starts each one as
+# `<python> -m pyflink.fn_execution.beam.beam_boot --id=... --provision_endpoint=...`
+# (through pyflink-udf-runner.sh, whose own command line does not match).
+WORKER_MARK = b"pyflink.fn_execution"
+PARQUET_MAGIC = b"PAR1"
+
+
+# --- Counting committed rows, JSON lines / raw lines or Parquet.
+
+
+def count_rows(paths: list[Path]) -> int:
+    """Rows in table files: from the Parquet footer, else by counting lines."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            if handle.read(4) == PARQUET_MAGIC:
+                total += pq.ParquetFile(path).metadata.num_rows
+                continue
+            handle.seek(0)
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return total
+
+
+# --- Peak memory of the Python workers this process started (not anybody else's).
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _status_kib(pid: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                key, value = line.split(":", 1)
+                out[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+@dataclass
+class WorkerMemory:
+    """Polls /proc every `interval` seconds while a job runs, for descendants of this process
+    whose command line contains WORKER_MARK; keeps each worker's peak VmHWM / VmRSS (KiB)."""
+
+    interval: float = 0.2
+    peak_kib: dict[int, int] = field(default_factory=dict)
+    command: str | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while True:
+            self._sample(me)
+            if self._stop.wait(self.interval):
+                return
+
+    def _descends_from(self, pid: int, ancestor: int) -> bool:
+        for _ in range(64):
+            parent = _parent(pid)
+            if parent is None or parent <= 1:
+                return False
+            if parent == ancestor:
+                return True
+            pid = parent
+        return False
+
+    def _sample(self, me: int) -> None:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if WORKER_MARK not in cmdline or not self._descends_from(pid, me):
+                continue
+            kib = _status_kib(pid)
+            if kib:
+                peak = max(kib.get("VmHWM", 0), kib.get("VmRSS", 0))
+                self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), peak)
+                if self.command is None:
+                    self.command = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
+
+    @property
+    def peak_mib(self) -> float | None:
+        return max(self.peak_kib.values()) / 1024 if self.peak_kib else None
+
+
+# --- The variants.
+
+
+@dataclass(frozen=True)
+class Variant:
+    key: str
+    label: str
+    # Defines the variant's tables and functions; returns the INSERT to time.
+    prepare: Callable[[TableEnvironment, JobConfig, Policy], str]
+
+
+@dataclass
+class Result:
+    variant: Variant
+    seconds: float
+    rows: int
+    peak_mib: float | None
+    workers: int
+    worker_command: str | None
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds
+
+
+def _only_insert(path: Path, variables: dict[str, str]) -> str:
+    statements = load_sql_file(path, variables)
+    if len(statements) != 1 or not statements[0].text.upper().startswith("INSERT"):
+        raise SystemExit(f"{path}: expected exactly one INSERT statement")
+    return statements[0].text
+
+
+def _json_source_and_sink(t_env: TableEnvironment, config: JobConfig, policy: Policy) -> None:
+    """customers_json (typed like the policy's input, checked) and customers_bench_masked
+    (LIKE the masked table, which is defined for that)."""
+    define_table(t_env, config, policy, "masked")
+    source = BENCH_SQL / "customers_json.sql"
+    run_sql_file(t_env, source, config.variables)
+    check_schema(
+        t_env, "customers_json", source, [(f.name, f.input_type.sql) for f in policy.fields]
+    )
+    run_sql_file(t_env, BENCH_SQL / "customers_bench_masked.sql", config.variables)
+
+
+def prepare_copy(t_env: TableEnvironment, config: JobConfig, policy: Policy) -> str:
+    define_table(t_env, config, policy, "raw")
+    run_sql_file(t_env, BENCH_SQL / "customers_copy.sql", config.variables)
+    return "INSERT INTO customers_copy SELECT `payload` FROM customers_raw"
+
+
+def prepare_native(t_env: TableEnvironment, config: JobConfig, policy: Policy) -> str:
+    _json_source_and_sink(t_env, config, policy)
+    return _only_insert(BENCH_SQL / "customers_native_mask.sql", config.variables)
+
+
+def prepare_mask_job(t_env: TableEnvironment, config: JobConfig, policy: Policy) -> str:
+    return build(t_env, config, policy).insert_sql
+
+
+def row_udfs_module() -> ModuleType:
+    """bench/row_udfs.py, imported as the top-level module `row_udfs`: the name its functions
+    are pickled under, and the name the Python workers import it by (add_python_file)."""
+    if str(BENCH_DIR) not in sys.path:
+        sys.path.insert(0, str(BENCH_DIR))
+    return importlib.import_module("row_udfs")
+
+
+def prepare_row_udfs(t_env: TableEnvironment, config: JobConfig, policy: Policy) -> str:
+    # The workers import bench/row_udfs.py from the job's Python files; the `udfs` package it
+    # imports is on their path through the editable install, as for the mask job's UDF.
+    t_env.add_python_file(str(BENCH_DIR / "row_udfs.py"))
+    for name, function in row_udfs_module().functions().items():
+        t_env.create_temporary_system_function(name, function)
+    _json_source_and_sink(t_env, config, policy)
+    return _only_insert(BENCH_SQL / "customers_row_mask.sql", config.variables)
+
+
+VARIANTS = (
+    Variant("a", "copy (raw bytes)", prepare_copy),
+    Variant("b", "native Flink SQL", prepare_native),
+    Variant("c", "maskstream mask job", prepare_mask_job),
+    Variant("d", "row-at-a-time Python UDFs", prepare_row_udfs),
+)
+POLICY_FILE = PROJECT_DIR / "conf" / "policies" / "customers.yaml"
+
+
+def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: str) -> Result:
+    """One job in a fresh TableEnvironment, timed from submission to the end of the job; its
+    sink must hold exactly --rows committed rows."""
+    policy = load_policy(POLICY_FILE)
+    sink = work / f"{variant.key}-out"
+    config = load_config(
+        "local",
+        policy=POLICY_FILE,
+        variables={
+            "INPUT_PATH": str(work / "in"),
+            # (b, d) define customers_masked only for their sink to be LIKE it.
+            "OUTPUT_PATH": str(sink if variant.key == "c" else work / f"{variant.key}-unused"),
+            "COPY_PATH": str(sink),
+            "BENCH_MASKED_PATH": str(sink),
+            "QUARANTINE_PATH": str(work / f"{variant.key}-quarantine"),
+            "POLICY_REGISTRY_DIR": str(work / f"{variant.key}-policy-registry"),
+            "TOKEN_KEY_ID": key_id,
+            "POLICY_VERSION": str(policy.version),
+        },
+        flink={"parallelism.default": str(args.parallelism)},
+    )
+    t_env = create_table_env(config.flink)
+    insert = variant.prepare(t_env, config, policy)
+    with WorkerMemory() as memory:
+        started = time.perf_counter()
+        t_env.execute_sql(insert).wait()
+        seconds = time.perf_counter() - started
+    rows = count_rows(committed_files(sink)) if sink.exists() else 0
+    if rows != args.rows:
+        raise SystemExit(
+            f"variant {variant.key}: the sink committed {rows:,} rows, not {args.rows:,}"
+        )
+    return Result(variant, seconds, rows, memory.peak_mib, len(memory.peak_kib), memory.command)
+
+
+def _ratio(results: dict[str, Result], top: str, bottom: str) -> str:
+    if top not in results or bottom not in results:
+        return "n/a"
+    return f"{results[top].rows_per_second / results[bottom].rows_per_second:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="events (default 1,000,000)")
+    parser.add_argument("--parallelism", type=int, default=1, help="parallelism.default")
+    parser.add_argument("--only", help="comma-separated variants to run, e.g. b,c (default all)")
+    parser.add_argument("--keep", action="store_true", help="keep the input and output folders")
+    args = parser.parse_args(argv)
+    wanted = [v for v in VARIANTS if args.only is None or v.key in args.only.split(",")]
+    unknown = set((args.only or "").split(",")) - {v.key for v in VARIANTS} - {""}
+    if unknown or not wanted:
+        parser.error(f"--only takes a comma-separated subset of a,b,c,d (got {args.only!r})")
+
+    # A fixed, obviously fake key for the synthetic input unless one is configured; set before
+    # the JVM starts, so the Python workers inherit it.
+    os.environ.setdefault("MASKSTREAM_TOKEN_KEY", "benchmark-key-not-secret-0123456789")
+    key_id = load_keyring().active_id
+    work = Path(tempfile.mkdtemp(prefix="maskstream-bench-"))
+    try:
+        started = time.perf_counter()
+        files = write_events(args.rows, work / "in")
+        print(
+            f"input: {args.rows:,} synthetic customer events in {files} JSON lines file(s), "
+            f"generated in {time.perf_counter() - started:.1f} s"
+        )
+        flink = load_config("local").flink
+        print(
+            f"parallelism {args.parallelism}; Python: arrow batch size "
+            f"{flink.get(ARROW_BATCH, '(Flink default)')}, bundle size "
+            f"{flink.get(BUNDLE_SIZE, '(Flink default)')}, bundle time "
+            f"{flink.get(BUNDLE_TIME, '(Flink default)')} ms (conf/config.yaml)"
+        )
+        print("whole-job wall time on the embedded MiniCluster, Flink start-up included\n")
+        results: dict[str, Result] = {}
+        for variant in wanted:
+            print(f"running {variant.key}: {variant.label} ...", flush=True)
+            results[variant.key] = run_variant(variant, args, work, key_id)
+        print()
+        print(f"{'variant':<32}{'seconds':>9}{'rows/s':>12}{'worker peak MiB':>17}{'workers':>9}")
+        for r in results.values():
+            peak = f"{r.peak_mib:,.0f}" if r.peak_mib is not None else "n/a"
+            print(
+                f"{r.variant.key}  {r.variant.label:<29}{r.seconds:>9.2f}"
+                f"{r.rows_per_second:>12,.0f}{peak:>17}{r.workers:>9}"
+            )
+        print(
+            "worker peak MiB: the largest peak RSS (VmHWM) of one Python worker, polled every "
+            f"{WorkerMemory.interval} s; workers: how many ran"
+        )
+        print(
+            f"\nc/b {_ratio(results, 'c', 'b')} (target >= 0.8)   "
+            f"c/d {_ratio(results, 'c', 'd')} (target >= 3)   "
+            f"c/a {_ratio(results, 'c', 'a')}   (throughput ratios)"
+        )
+        command = next((r.worker_command for r in results.values() if r.worker_command), None)
+        if command:
+            shape = re.sub(r"=\S+", "=...", command)  # ids and ports differ per run
+            print(f"python workers: {shape}")
+        if args.keep:
+            print(f"\nkept {work}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
