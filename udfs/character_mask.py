@@ -11,7 +11,8 @@ units, so a character outside the BMP is never split in two.
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import Field, field_validator
@@ -68,8 +69,103 @@ class MaskNParams(MaskParams):
     n: int = Field(default=4, ge=0, description="how many characters the rule counts")
 
 
-def mask_values(column: pd.Series, table: _ClassTranslation) -> pd.Series:
-    return map_values(column, lambda v: v.translate(table))
+# --- the vectorized path ----------------------------------------------------------------------
+# Values of printable ASCII (ids, cards, phones, SSNs) are masked a column at a time: one lookup
+# table over the bytes of Arrow's string buffer, with a byte mask for the positions the mode
+# covers. Any other value (and any non-ASCII replacement) takes str.translate with the Unicode
+# classes above. tests/unit/test_character_mask_paths.py holds both paths equal.
+Mode = Literal["all", "first", "last", "show_first", "show_last"]
+
+
+def _byte_table(params: MaskParams) -> Any:
+    """256-entry byte map for printable ASCII, or None if a replacement is not ASCII."""
+    import numpy as np
+
+    table = np.arange(256, dtype=np.uint8)
+    classes = (
+        (params.upper, range(ord("A"), ord("Z") + 1)),
+        (params.lower, range(ord("a"), ord("z") + 1)),
+        (params.digit, range(ord("0"), ord("9") + 1)),
+    )
+    alnum = {b for _, r in classes for b in r}
+    other = [b for b in range(0x20, 0x7F) if b not in alnum]
+    for replacement, codes in (*classes, (params.other, other)):
+        if replacement == KEEP:
+            continue
+        if not (0x20 <= ord(replacement) < 0x7F):
+            return None
+        table[list(codes)] = ord(replacement)
+    return table
+
+
+def _python_one(mode: Mode, n: int, table: _ClassTranslation) -> Callable[[str], str]:
+    def one(v: str) -> str:
+        if mode == "all":
+            return v.translate(table)
+        if mode == "first":
+            return v[:n].translate(table) + v[n:]
+        if mode == "show_first":
+            return v[:n] + v[n:].translate(table)
+        cut = max(len(v) - n, 0)
+        if mode == "last":
+            return v[:cut] + v[cut:].translate(table)
+        return v[:cut].translate(table) + v[cut:]  # show_last
+
+    return one
+
+
+def _covered(position: Any, length: Any, mode: Mode, n: int) -> Any:
+    """Which byte positions (of values `length` long) a mode masks."""
+    if mode == "all":
+        return None
+    if mode == "first":
+        return position < n
+    if mode == "show_first":
+        return position >= n
+    if mode == "last":
+        return position >= length - n
+    return position < length - n  # show_last
+
+
+def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.Series:
+    """Mask a column by character class: all of each value, or its first or last n characters
+    (first, last), or all but them (show_first, show_last)."""
+    import numpy as np
+    import pyarrow as pa
+
+    one = _python_one(mode, n, params.translation())
+    table = _byte_table(params)
+    if table is None or len(column) == 0:
+        return map_values(column, one)
+    values = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[: len(values) + 1]
+    lengths = np.diff(offsets)
+    data_buffer = values.buffers()[2]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    # Position of each byte within its value (int32 keeps the temporaries small).
+    starts = np.repeat((offsets[:-1] - offsets[0]).astype(np.int32), lengths)
+    position = np.arange(len(data), dtype=np.int32) - starts
+    ends_needed = mode in ("last", "show_last")
+    length = np.repeat(lengths.astype(np.int32), lengths) if ends_needed else None
+    covered = _covered(position, length, mode, n)
+    out = table[data] if covered is None else np.where(covered, table[data], data)
+    # Rows holding any byte outside printable ASCII are done one by one, below.
+    outside = np.flatnonzero((data - np.uint8(0x20)) > np.uint8(0x5E))
+    other_rows = np.zeros(len(values), dtype=bool)
+    if outside.size:
+        ends = offsets[1:] - offsets[0]
+        other_rows[np.searchsorted(ends, outside, side="right")] = True
+    result = pa.StringArray.from_buffers(
+        len(values), pa.py_buffer(offsets - offsets[0]), pa.py_buffer(out), values.buffers()[0]
+    )
+    out_values = np.asarray(result.to_pandas(), dtype=object)
+    if other_rows.any():  # (a null has no bytes, so it is never among them)
+        out_values[other_rows] = map_values(column[other_rows], one).to_numpy(dtype=object)
+    return pd.Series(out_values, index=column.index, dtype=object)
 
 
 @register(
@@ -79,7 +175,7 @@ def mask_values(column: pd.Series, table: _ClassTranslation) -> pd.Series:
     check_type=text_only,
 )
 def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Series:
-    return mask_values(column, params.translation())
+    return masked(column, params, "all")
 
 
 @register(
@@ -89,8 +185,7 @@ def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Serie
     check_type=text_only,
 )
 def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    table, n = params.translation(), params.n
-    return map_values(column, lambda v: v[:n].translate(table) + v[n:])
+    return masked(column, params, "first", params.n)
 
 
 @register(
@@ -100,13 +195,7 @@ def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> p
     check_type=text_only,
 )
 def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    table, n = params.translation(), params.n
-
-    def one(v: str) -> str:
-        cut = max(len(v) - n, 0)
-        return v[:cut] + v[cut:].translate(table)
-
-    return map_values(column, one)
+    return masked(column, params, "last", params.n)
 
 
 @register(
@@ -116,8 +205,7 @@ def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd
     check_type=text_only,
 )
 def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    table, n = params.translation(), params.n
-    return map_values(column, lambda v: v[:n] + v[n:].translate(table))
+    return masked(column, params, "show_first", params.n)
 
 
 @register(
@@ -127,10 +215,4 @@ def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext)
     check_type=text_only,
 )
 def mask_show_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    table, n = params.translation(), params.n
-
-    def one(v: str) -> str:
-        cut = max(len(v) - n, 0)
-        return v[:cut].translate(table) + v[cut:]
-
-    return map_values(column, one)
+    return masked(column, params, "show_last", params.n)

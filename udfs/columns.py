@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -14,10 +15,15 @@ def is_null(value: Any) -> bool:
 
 
 def map_values(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply `fn` to every non-null value; nulls (None, NaN, NaT, pd.NA) stay null."""
-    nulls = column.isna().to_numpy()
-    values = column.to_numpy(dtype=object)
-    out = [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
+    """Apply `fn` to every non-null value; nulls (None, NaN, NaT, pd.NA) stay null. `fn` must
+    be a pure function of the value: it runs once per distinct value (ids, cards and dates
+    repeat within a batch), and the results are spread back with numpy."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = np.asarray(uniques, dtype=object)
+    mapped = np.fromiter((fn(v) for v in values), dtype=object, count=len(values))
+    out = np.full(len(column), None, dtype=object)
+    present = codes >= 0
+    out[present] = mapped[codes[present]]
     return pd.Series(out, index=column.index, dtype=object)
 
 

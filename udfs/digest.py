@@ -49,12 +49,32 @@ _RENDERERS: dict[str, Callable[[Any], str]] = {
 }
 
 
+def _timestamps(values: np.ndarray, nulls: np.ndarray) -> list[str | None] | None:
+    """Naive timestamps rendered like millis_text(v, "T"), a column at a time; None when the
+    column holds anything else (zoned values, text), which then goes value by value."""
+    out = np.full(len(values), None, dtype=object)
+    present = ~nulls
+    if present.any():
+        try:
+            stamps = pd.to_datetime(pd.Series(values[present]))
+        except (ValueError, TypeError):
+            return None
+        if stamps.dt.tz is not None:
+            return None
+        out[present] = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ms]"), unit="ms")
+    return out.tolist()
+
+
 def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
     values = column.to_numpy(dtype=object)
     nulls = pd.isna(values)
     if sql_type.kind == "STRING":
         # Text renders as itself: only nulls (None or NaN) need replacing.
         return np.where(nulls, None, values).tolist()
+    if sql_type.kind == "TIMESTAMP(3)":
+        rendered = _timestamps(values, nulls)
+        if rendered is not None:
+            return rendered
     fn = _RENDERERS[sql_type.kind]
     return [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
 

@@ -1,0 +1,125 @@
+"""The vectorized parser (Arrow's JSON reader) gives exactly parse_payloads' columns and
+verdicts: on generated events of both datasets, on the hostile corpus, and on edge cases mixed
+into otherwise clean batches."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from maskstream.config import PROJECT_DIR
+from maskstream.generate import generate_events, generate_payments
+from tests.hostile_corpus import make_hostile_corpus
+from udfs.parse import ParsedBatch, parse_payloads, parse_payloads_fast
+from udfs.policy import Policy, load_policy
+
+CUSTOMERS = load_policy(PROJECT_DIR / "conf" / "policies" / "customers.yaml")
+PAYMENTS = load_policy(PROJECT_DIR / "conf" / "policies" / "payments.yaml")
+
+
+def _comparable(batch: ParsedBatch) -> tuple[list[Any], dict[str, list[Any]]]:
+    verdicts = [None if e is None else (e.error_class, e.field_name) for e in batch.errors]
+    # repr tells 1 from 1.0 and Decimal('1.0') from Decimal('1.00'); NaN compares by repr.
+    columns = {name: [repr(v) for v in values] for name, values in batch.columns.items()}
+    return verdicts, columns
+
+
+def _assert_same(payloads: list[bytes | None], policy: Policy) -> None:
+    slow, fast = parse_payloads(payloads, policy), parse_payloads_fast(payloads, policy)
+    slow_verdicts, slow_columns = _comparable(slow)
+    fast_verdicts, fast_columns = _comparable(fast)
+    assert fast_verdicts == slow_verdicts
+    for name in slow_columns:  # compare by column; never print values of a whole batch
+        differing = sum(a != b for a, b in zip(slow_columns[name], fast_columns[name], strict=True))
+        assert differing == 0, f"{name}: {differing} row(s) differ"
+
+
+def test_same_on_generated_customers() -> None:
+    events = [json.dumps(e).encode() for e in generate_events(20_000, seed=11)]
+    _assert_same(events, CUSTOMERS)
+
+
+def test_same_on_generated_payments() -> None:
+    events = [json.dumps(e).encode() for e in generate_payments(10_000, seed=11)]
+    _assert_same(events, PAYMENTS)
+
+
+def test_same_on_the_hostile_corpus() -> None:
+    _assert_same(list(make_hostile_corpus(1200, seed=3).lines), CUSTOMERS)
+
+
+def _base() -> dict[str, Any]:
+    return next(iter(generate_events(1, seed=2)))
+
+
+EDGES: list[tuple[str, Any]] = [
+    # (field, value) set on one record of an otherwise clean batch; each comment says why.
+    ("event_time", "2026-01-01T08:00:00.123456789Z"),  # T, nanoseconds and Z
+    ("event_time", "2026-02-30 08:00:00"),  # not a date
+    ("event_time", "0001-01-01 00:00:00"),  # outside pandas' range
+    ("event_time", "2026-01-01 08:00:00+02:00"),  # zone offsets are not accepted
+    ("event_time", None),  # required
+    ("signup_date", "2026-13-01"),
+    ("signup_date", "1500-06-01"),  # valid date outside pandas' range
+    ("account_balance", 12.345),  # rounds half up to the scale
+    ("account_balance", 12.005),
+    ("account_balance", 1e20),  # beyond DECIMAL(12, 2)
+    ("account_balance", 9007199254740993),  # an integer a double cannot hold
+    ("account_balance", "12.5"),  # a string is a decimal too
+    ("account_balance", float("nan")),
+    ("loyalty_points", 2**31),  # beyond INT
+    ("loyalty_points", 1.0),
+    ("loyalty_points", True),
+    ("marketing_opt_in", 1),
+    ("full_name", 42),
+    ("notes", "x" * 20_000),  # beyond the text limit
+    ("notes", "{braces} and [brackets] in text"),
+    ("notes", "line\nbreak"),
+    ("notes", "é😀\u202e"),
+    ("city", {"nested": {"deeper": 1}}),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), EDGES, ids=[f"{f}-{i}" for i, (f, _) in enumerate(EDGES)]
+)
+def test_same_on_edge_cases(field: str, value: Any) -> None:
+    rng = random.Random(7)
+    records = [dict(_base(), event_id=f"e{i}") for i in range(50)]
+    records[rng.randrange(50)][field] = value
+    payloads = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+    _assert_same(payloads, CUSTOMERS)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [None, b"", b"   ", b"[1,2]", b'"text"', b'{"event_id":"a"} {"event_id":"b"}',
+     b'{"event_id":"a","event_id":"b"}', b"\xff\xfe", b"{" * 40 + b"}" * 40, b"{bad json"],
+)  # fmt: skip
+def test_same_on_broken_payloads_in_clean_batches(payload: bytes | None) -> None:
+    clean = [json.dumps(e).encode() for e in generate_events(30, seed=4)]
+    _assert_same([*clean[:15], payload, *clean[15:]], CUSTOMERS)
+
+
+def test_clean_batches_take_the_vectorized_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import udfs.parse
+
+    slow_rows: list[int] = []
+    original = udfs.parse.parse_payloads
+
+    def counting(payloads, policy):  # type: ignore[no-untyped-def]
+        slow_rows.append(len(payloads))
+        return original(payloads, policy)
+
+    monkeypatch.setattr(udfs.parse, "parse_payloads", counting)
+    events = [json.dumps(e).encode() for e in generate_events(5_000, seed=12)]
+    batch = udfs.parse.parse_payloads_fast(events, CUSTOMERS)
+    assert all(e is None for e in batch.errors)
+    assert sum(slow_rows) == 0
+    # One broken record costs one row on the slow path, not the batch.
+    parse_payloads_fast_mixed = udfs.parse.parse_payloads_fast([*events[:10], b"{bad"], CUSTOMERS)
+    assert parse_payloads_fast_mixed.errors[-1].error_class == "malformed_json"
+    assert slow_rows == [1]
