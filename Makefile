@@ -17,7 +17,7 @@ CUSTOMERS ?= 5000
 PAYMENTS := conf/policies/payments.yaml
 DEMO := data/demo
 
-.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-scrub bench-kafka up submit down session-up session-down lint format clean
+.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -78,6 +78,9 @@ test-unit: venv ## Run the fast unit tests only
 bench: venv jars ## Benchmark suite: copy, native SQL, mask job, row UDFs on $(BENCH_ROWS) events; per-operator values/s
 	$(PY) bench/suite.py --rows $(BENCH_ROWS)
 	$(PY) bench/operators.py
+
+bench-profile: venv ## Where the Python worker's time goes: the mask UDF on 100,000 rows under cProfile
+	$(PY) bench/profile_worker.py
 
 bench-ops: venv ## Per-operator microbenchmarks only: values/s of each operator on 1,000,000 values, one thread
 	$(PY) bench/operators.py

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ from maskstream.flink_env import create_table_env
 from maskstream.generate import write_events
 from maskstream.records import committed_files
 from maskstream.sql_files import load_sql_file
+from udfs.flink_udf import TIMING_FILE_ENV
 from udfs.keys import load_keyring
 from udfs.policy import Policy, load_policy
 
@@ -301,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("MASKSTREAM_TOKEN_KEY", "benchmark-key-not-secret-0123456789")
     key_id = load_keyring().active_id
     work = Path(tempfile.mkdtemp(prefix="maskstream-bench-"))
+    # The mask UDF's workers append how long they spent masking (rows and seconds, no data).
+    os.environ[TIMING_FILE_ENV] = str(work / "udf-timing.jsonl")
     try:
         started = time.perf_counter()
         files = write_events(args.rows, work / "in")
@@ -337,6 +341,17 @@ def main(argv: list[str] | None = None) -> int:
             f"c/d {_ratio(results, 'c', 'd')} (target >= 3)   "
             f"c/a {_ratio(results, 'c', 'a')}   (throughput ratios)"
         )
+        timing = work / "udf-timing.jsonl"
+        if "c" in results and timing.exists():
+            spans = [json.loads(line) for line in timing.read_text().splitlines() if line]
+            busy = sum(t["seconds"] for t in spans)
+            rows = sum(t["rows"] for t in spans)
+            print(
+                f"c: the Python workers spent {busy:.1f} s masking {rows:,} rows "
+                f"({busy / max(rows, 1) * 1e6:.1f} µs/row, summed over workers), "
+                f"{busy / results['c'].seconds:.0%} of the job's {results['c'].seconds:.1f} s; "
+                "the rest is Flink: start-up, source, Arrow transfer, Parquet sink"
+            )
         command = next((r.worker_command for r in results.values() if r.worker_command), None)
         if command:
             shape = re.sub(r"=\S+", "=...", command)  # ids and ports differ per run

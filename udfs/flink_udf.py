@@ -6,7 +6,9 @@ function, written into SQL or passed as job parameters.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from typing import Any
 
 import pandas as pd
@@ -60,6 +62,7 @@ class MaskRecords(ScalarFunction):
         self._source = policy_source
         self._masker: RecordMasker | None = None
         self._fault_trigger: str | None = None
+        self._timing = [0, 0.0]  # rows, seconds spent in mask_payloads (for bench/suite.py)
 
     def open(self, function_context: FunctionContext) -> None:
         self._fault_trigger = os.environ.get(FAULT_TRIGGER_ENV) or None
@@ -70,7 +73,23 @@ class MaskRecords(ScalarFunction):
         assert self._masker is not None
         if self._fault_trigger is not None:
             _maybe_fail(self._fault_trigger)
-        return self._masker.mask_payloads(payloads.tolist(), source_refs)
+        started = time.perf_counter()
+        result = self._masker.mask_payloads(payloads.tolist(), source_refs)
+        self._timing[0] += len(payloads)
+        self._timing[1] += time.perf_counter() - started
+        return result
+
+    def close(self) -> None:
+        # Counts and seconds only, never data: where the benchmark reads the worker's share.
+        path = os.environ.get(TIMING_FILE_ENV)
+        if path:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(
+                    json.dumps({"rows": self._timing[0], "seconds": self._timing[1]}) + "\n"
+                )
+
+
+TIMING_FILE_ENV = "MASKSTREAM_UDF_TIMING_FILE"
 
 
 def function_name(policy: Policy) -> str:
