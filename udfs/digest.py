@@ -80,9 +80,36 @@ def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
 
 
 def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
-    """The hex SHA-256 of each row's canonical JSON array of rendered values."""
+    """The hex SHA-256 of each row's canonical JSON array of rendered values:
+    json.dumps(row, ensure_ascii=False, separators=(",", ":")), built a column at a time."""
     rendered = [render_column(col, t) for col, t in columns]
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    if not rendered or not rendered[0]:
+        return []
+    tokens = [_json_tokens(values) for values in rendered]
+    import pyarrow.compute as pc
+
+    rows = pc.binary_join_element_wise(*tokens, ",").to_pylist()
     sha = hashlib.sha256
-    rows = zip(*rendered, strict=True)
-    return [sha(dumps(list(row)).encode("utf-8")).hexdigest() for row in rows]
+    return [sha(f"[{row}]".encode()).hexdigest() for row in rows]
+
+
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+
+
+def _json_tokens(values: list[str | None]) -> Any:
+    """Each rendered value as its JSON token (ensure_ascii=False): "text" or null. Text with
+    quotes, backslashes or control characters is encoded by json; the rest is only quoted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values, type=pa.string())
+    quoted = pc.binary_join_element_wise('"', text, '"', "")
+    escape = pc.fill_null(pc.match_substring_regex(text, _NEEDS_ESCAPE), False)
+    if pc.any(escape).as_py():
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        rows = escape.to_numpy(zero_copy_only=False).nonzero()[0]
+        fixed = quoted.to_pylist()
+        for i in rows:
+            fixed[i] = dumps(values[i])
+        quoted = pa.array(fixed, type=pa.string())
+    return pc.fill_null(quoted, "null")

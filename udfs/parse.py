@@ -71,6 +71,11 @@ def _convert(value: Any, sql_type: SqlType, name: str) -> Any:
             raise Reject("wrong_type", name)
         if len(value) > MAX_TEXT_CHARS:
             raise Reject("value_too_long", name)
+        if not value.isascii():
+            try:  # a lone surrogate ("\ud800" in the JSON) is no text any sink can store
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Reject("invalid_utf8", name) from None
         return value
     if kind in _INT_LIMITS:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -80,6 +80,7 @@ EDGES: list[tuple[str, Any]] = [
     ("notes", "line\nbreak"),
     ("notes", "é😀\u202e"),
     ("city", {"nested": {"deeper": 1}}),
+    ("city", "x\ud800y"),  # a lone surrogate: not text any sink can store
 ]
 
 
@@ -90,8 +91,17 @@ def test_same_on_edge_cases(field: str, value: Any) -> None:
     rng = random.Random(7)
     records = [dict(_base(), event_id=f"e{i}") for i in range(50)]
     records[rng.randrange(50)][field] = value
-    payloads = [json.dumps(r, ensure_ascii=False).encode() for r in records]
+    # Raw UTF-8 where it can be; a lone surrogate can only travel as a JSON escape.
+    payloads = [json.dumps(r, ensure_ascii=not _encodable(r)).encode() for r in records]
     _assert_same(payloads, CUSTOMERS)
+
+
+def _encodable(record: dict[str, Any]) -> bool:
+    try:
+        json.dumps(record, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize(
@@ -123,3 +133,10 @@ def test_clean_batches_take_the_vectorized_path(monkeypatch: pytest.MonkeyPatch)
     parse_payloads_fast_mixed = udfs.parse.parse_payloads_fast([*events[:10], b"{bad"], CUSTOMERS)
     assert parse_payloads_fast_mixed.errors[-1].error_class == "malformed_json"
     assert slow_rows == [1]
+
+
+def test_a_lone_surrogate_is_quarantined_not_a_crash() -> None:
+    record = dict(_base(), city="x\ud800y")
+    batch = parse_payloads_fast([json.dumps(record).encode()], CUSTOMERS)
+    (error,) = batch.errors
+    assert error is not None and (error.error_class, error.field_name) == ("invalid_utf8", "city")
