@@ -17,7 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
-from udfs.columns import map_values
+from udfs.columns import map_values, rows_with, string_bytes
 from udfs.registry import ColumnContext, Params, register, text_only
 
 KEEP = "keep"
@@ -138,29 +138,19 @@ def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.
     if table is None or len(column) == 0:
         return map_values(column, one)
     values = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[: len(values) + 1]
+    data, offsets = string_bytes(values)
     lengths = np.diff(offsets)
-    data_buffer = values.buffers()[2]
-    data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
-        if data_buffer is not None
-        else np.zeros(0, dtype=np.uint8)
-    )
     # Position of each byte within its value (int32 keeps the temporaries small).
-    starts = np.repeat((offsets[:-1] - offsets[0]).astype(np.int32), lengths)
+    starts = np.repeat(offsets[:-1].astype(np.int32), lengths)
     position = np.arange(len(data), dtype=np.int32) - starts
     ends_needed = mode in ("last", "show_last")
     length = np.repeat(lengths.astype(np.int32), lengths) if ends_needed else None
     covered = _covered(position, length, mode, n)
     out = table[data] if covered is None else np.where(covered, table[data], data)
     # Rows holding any byte outside printable ASCII are done one by one, below.
-    outside = np.flatnonzero((data - np.uint8(0x20)) > np.uint8(0x5E))
-    other_rows = np.zeros(len(values), dtype=bool)
-    if outside.size:
-        ends = offsets[1:] - offsets[0]
-        other_rows[np.searchsorted(ends, outside, side="right")] = True
+    other_rows = rows_with((data - np.uint8(0x20)) > np.uint8(0x5E), offsets)
     result = pa.StringArray.from_buffers(
-        len(values), pa.py_buffer(offsets - offsets[0]), pa.py_buffer(out), values.buffers()[0]
+        len(values), pa.py_buffer(offsets), pa.py_buffer(out), values.buffers()[0]
     )
     out_values = np.asarray(result.to_pandas(), dtype=object)
     if other_rows.any():  # (a null has no bytes, so it is never among them)

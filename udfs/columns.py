@@ -34,3 +34,25 @@ def as_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def string_bytes(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a pyarrow StringArray (offset 0) and its value offsets, rebased to 0:
+    value i is bytes[offsets[i]:offsets[i + 1]]."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[: len(values) + 1]
+    data_buffer = values.buffers()[2]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if data_buffer is not None
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return data, offsets - offsets[0]
+
+
+def rows_with(byte_flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Which values hold at least one flagged byte (flags per byte, offsets from string_bytes)."""
+    rows = np.zeros(len(offsets) - 1, dtype=bool)
+    flagged = np.flatnonzero(byte_flags)
+    if flagged.size:
+        rows[np.searchsorted(offsets[1:], flagged, side="right")] = True
+    return rows

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from udfs.columns import as_text
+from udfs.columns import as_text, rows_with, string_bytes
 from udfs.sql_types import SqlType, millis_text
 
 
@@ -93,9 +93,6 @@ def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
     return [sha(f"[{row}]".encode()).hexdigest() for row in rows]
 
 
-_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
-
-
 def _json_tokens(values: list[str | None]) -> Any:
     """Each rendered value as its JSON token (ensure_ascii=False): "text" or null. Text with
     quotes, backslashes or control characters is encoded by json; the rest is only quoted."""
@@ -104,12 +101,12 @@ def _json_tokens(values: list[str | None]) -> Any:
 
     text = pa.array(values, type=pa.string())
     quoted = pc.binary_join_element_wise('"', text, '"', "")
-    escape = pc.fill_null(pc.match_substring_regex(text, _NEEDS_ESCAPE), False)
-    if pc.any(escape).as_py():
+    data, offsets = string_bytes(text)
+    escape = rows_with((data < 0x20) | (data == ord('"')) | (data == ord("\\")), offsets)
+    if escape.any():
         dumps = json.JSONEncoder(ensure_ascii=False).encode
-        rows = escape.to_numpy(zero_copy_only=False).nonzero()[0]
         fixed = quoted.to_pylist()
-        for i in rows:
+        for i in escape.nonzero()[0]:
             fixed[i] = dumps(values[i])
         quoted = pa.array(fixed, type=pa.string())
     return pc.fill_null(quoted, "null")

@@ -248,13 +248,17 @@ def _column_values(column: Any, sql_type: SqlType) -> tuple[list[Any], Any]:
         text = pd.Series(column.to_pylist(), dtype=object).where(~doubtful & present, None)
         if kind == "DATE":
             parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-            doubtful |= present & ~doubtful & parsed.isna().to_numpy()
-            values = [None if pd.isna(v) else v.date() for v in parsed]
+            missing = parsed.isna().to_numpy()
+            values = parsed.dt.date.to_numpy(dtype=object)  # datetime.date objects
         else:
             cleaned = text.str.rstrip("Z").str.replace("T", " ", regex=False)
             parsed = pd.to_datetime(cleaned, format="ISO8601", errors="coerce").dt.floor("ms")
-            doubtful |= present & ~doubtful & parsed.isna().to_numpy()
-            values = [None if pd.isna(v) else v for v in parsed]
+            missing = parsed.isna().to_numpy()
+            # pd.Timestamp objects; iterating beats to_numpy(dtype=object) here
+            values = np.empty(len(parsed), dtype=object)
+            values[:] = [None if m else v for v, m in zip(parsed, missing, strict=True)]
+        doubtful |= present & ~doubtful & missing
+        values[missing] = None
         return values, doubtful
     return column.to_pylist(), doubtful
 
