@@ -114,17 +114,19 @@ def _python_one(mode: Mode, n: int, table: _ClassTranslation) -> Callable[[str],
     return one
 
 
-def _covered(position: Any, length: Any, mode: Mode, n: int) -> Any:
-    """Which byte positions (of values `length` long) a mode masks."""
+def _covered(offsets: Any, lengths: Any, size: int, mode: Mode, n: int) -> Any:
+    """Which bytes of the buffer (values at `offsets`) a mode masks, or None for all of them:
+    one boundary per value, repeated over its bytes, compared with the byte index."""
+    import numpy as np
+
     if mode == "all":
         return None
-    if mode == "first":
-        return position < n
-    if mode == "show_first":
-        return position >= n
-    if mode == "last":
-        return position >= length - n
-    return position < length - n  # show_last
+    index = np.arange(size, dtype=np.int32)
+    if mode in ("first", "show_first"):
+        boundary = np.repeat(offsets[:-1] + n, lengths)  # n characters from the start
+        return index < boundary if mode == "first" else index >= boundary
+    boundary = np.repeat(offsets[1:] - n, lengths)  # n characters from the end
+    return index >= boundary if mode == "last" else index < boundary
 
 
 def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.Series:
@@ -140,12 +142,7 @@ def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.
     values = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     data, offsets = string_bytes(values)
     lengths = np.diff(offsets)
-    # Position of each byte within its value (int32 keeps the temporaries small).
-    starts = np.repeat(offsets[:-1].astype(np.int32), lengths)
-    position = np.arange(len(data), dtype=np.int32) - starts
-    ends_needed = mode in ("last", "show_last")
-    length = np.repeat(lengths.astype(np.int32), lengths) if ends_needed else None
-    covered = _covered(position, length, mode, n)
+    covered = _covered(offsets.astype(np.int32), lengths, len(data), mode, n)
     out = table[data] if covered is None else np.where(covered, table[data], data)
     # Rows holding any byte outside printable ASCII are done one by one, below.
     other_rows = rows_with((data - np.uint8(0x20)) > np.uint8(0x5E), offsets)
