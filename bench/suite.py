@@ -36,7 +36,7 @@ from jobs.mask_job import build, check_schema, define_table, run_sql_file
 from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.flink_env import create_table_env
 from maskstream.generate import write_events
-from maskstream.records import committed_files
+from maskstream.records import committed_files, count_rows
 from maskstream.sql_files import load_sql_file
 from udfs.flink_udf import TIMING_FILE_ENV
 from udfs.keys import load_keyring
@@ -51,25 +51,6 @@ BUNDLE_TIME = "python.fn-execution.bundle.time"
 # `<python> -m pyflink.fn_execution.beam.beam_boot --id=... --provision_endpoint=...`
 # (through pyflink-udf-runner.sh, whose own command line does not match).
 WORKER_MARK = b"pyflink.fn_execution"
-PARQUET_MAGIC = b"PAR1"
-
-
-# --- Counting committed rows, JSON lines / raw lines or Parquet.
-
-
-def count_rows(paths: list[Path]) -> int:
-    """Rows in table files: from the Parquet footer, else by counting lines."""
-    import pyarrow.parquet as pq
-
-    total = 0
-    for path in paths:
-        with path.open("rb") as handle:
-            if handle.read(4) == PARQUET_MAGIC:
-                total += pq.ParquetFile(path).metadata.num_rows
-                continue
-            handle.seek(0)
-            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    return total
 
 
 # --- Peak memory of the Python workers this process started (not anybody else's).

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from maskstream.config import PROJECT_DIR, ConfigError, load_config, parse_pairs
+from maskstream.config import PROJECT_DIR, ConfigError, load_config, parse_pairs, variable_value
 from maskstream.kafka_io import DEFAULT_BOOTSTRAP
 from maskstream.query import QueryError
 from maskstream.sql_files import SqlFileError, load_sql_file
@@ -382,10 +382,7 @@ def _add_var(parser: argparse.ArgumentParser) -> None:
 def _variables(args: argparse.Namespace) -> dict[str, str]:
     """--var values; paths (names ending in _PATH or _DIR) relative to the current folder."""
     variables = parse_pairs(args.var, "--var")
-    return {
-        k: str(Path(v).resolve()) if k.endswith(("_PATH", "_DIR")) and "://" not in v else v
-        for k, v in variables.items()
-    }
+    return {k: variable_value(k, v, Path.cwd()) for k, v in variables.items()}
 
 
 def _add_query(sub: argparse._SubParsersAction) -> None:

@@ -101,6 +101,12 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def variable_value(name: str, value: str, base: Path) -> str:
+    """A ${VAR} value as jobs see it: names ending in _PATH or _DIR are paths, made absolute
+    against `base` (the project for config files, the current folder for --var)."""
+    return _absolute(value, base) if name.endswith(("_PATH", "_DIR")) else value
+
+
 def _absolute(value: str, base: Path) -> str:
     if "://" in value:
         return value
@@ -184,8 +190,7 @@ def load_config(
     file_vars = dict(builtin)
     for k, v in (doc.get("vars") or {}).items():
         value = _fill(str(v), builtin, f"{base_path} vars.{k}")
-        is_path = str(k).endswith(("_PATH", "_DIR"))
-        file_vars[str(k)] = _absolute(value, PROJECT_DIR) if is_path else value
+        file_vars[str(k)] = variable_value(str(k), value, PROJECT_DIR)
     file_vars.update({k: _fill(v, builtin, f"variable {k}") for k, v in (variables or {}).items()})
     flink_conf = read_flink_config(PROJECT_DIR / doc.get("flink_config", "conf/config.yaml"))
     flink_conf.update(flatten(doc.get("flink") or {}))

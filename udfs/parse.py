@@ -307,19 +307,14 @@ def parse_payloads_fast(payloads: Sequence[bytes | None], policy: Policy) -> Par
     flat_columns, doubtful = parsed
     names = [f.name for f in policy.fields]
     errors: list[Reject | None] = [None] * len(payloads)
-    if len(flat) == len(payloads):
-        columns: dict[str, Any] = {
-            name: np.asarray(flat_columns[name], dtype=object) for name in names
-        }
-    else:
-        columns = {}
-        for name in names:
-            column = np.full(len(payloads), None, dtype=object)
-            column[flat] = np.asarray(flat_columns[name], dtype=object)
-            columns[name] = column
-    recheck = sorted(
-        set(range(len(payloads))) - set(flat) | {flat[j] for j in doubtful.nonzero()[0]}
-    )
+    columns: dict[str, Any] = {}
+    for name in names:
+        column = np.full(len(payloads), None, dtype=object)
+        column[flat] = np.asarray(flat_columns[name], dtype=object)
+        columns[name] = column
+    recheck_rows = np.ones(len(payloads), dtype=bool)  # rows Arrow did not take ...
+    recheck_rows[flat] = doubtful  # ... and rows it took but cannot vouch for
+    recheck = np.flatnonzero(recheck_rows).tolist()
     if recheck:
         slow = parse_payloads([payloads[i] for i in recheck], policy)
         for k, i in enumerate(recheck):
