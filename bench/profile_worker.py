@@ -68,7 +68,8 @@ def main() -> None:
         )
         print(f"  {label:<60}{cum / total:6.0%}")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(12)
+    top = int(os.environ.get("TOPN", "12"))  # how many functions to list
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
     print("\ntop functions by own time:")
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip()[:1].isdigit()))
 

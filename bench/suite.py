@@ -51,6 +51,7 @@ BUNDLE_TIME = "python.fn-execution.bundle.time"
 # `<python> -m pyflink.fn_execution.beam.beam_boot --id=... --provision_endpoint=...`
 # (through pyflink-udf-runner.sh, whose own command line does not match).
 WORKER_MARK = b"pyflink.fn_execution"
+WORKER_MODE_ENV = "_python_worker_execution_mode"
 
 
 # --- Peak memory of the Python workers this process started (not anybody else's).
@@ -63,6 +64,31 @@ def _parent(pid: int) -> int | None:
         return None
     # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
     return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (/proc/<pid>/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _jvm_pids() -> list[int]:
+    """The Java processes this process started (PyFlink's gateway JVM runs the MiniCluster)."""
+    me = os.getpid()
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _parent(int(entry)) == me:
+            try:
+                exe = os.readlink(f"/proc/{entry}/exe")
+            except OSError:
+                continue
+            if os.path.basename(exe) == "java":
+                out.append(int(entry))
+    return out
 
 
 def _status_kib(pid: int) -> dict[str, int]:
@@ -84,6 +110,8 @@ class WorkerMemory:
 
     interval: float = 0.2
     peak_kib: dict[int, int] = field(default_factory=dict)
+    # CPU seconds each worker had used when last seen (a worker's total by the job's end).
+    cpu_seconds: dict[int, float] = field(default_factory=dict)
     command: str | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -130,6 +158,9 @@ class WorkerMemory:
             if kib:
                 peak = max(kib.get("VmHWM", 0), kib.get("VmRSS", 0))
                 self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), peak)
+            cpu = _cpu_seconds(pid)
+            if cpu is not None:
+                self.cpu_seconds[pid] = cpu
                 if self.command is None:
                     self.command = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
 
@@ -157,6 +188,10 @@ class Result:
     peak_mib: float | None
     workers: int
     worker_command: str | None
+    # CPU seconds during the job: the MiniCluster's JVM, and the Python workers (their whole
+    # life: the workers start and end with the job).
+    jvm_cpu: float | None
+    worker_cpu: float | None
 
     @property
     def rows_per_second(self) -> float:
@@ -243,26 +278,96 @@ def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: 
             "TOKEN_KEY_ID": key_id,
             "POLICY_VERSION": str(policy.version),
         },
-        flink={"parallelism.default": str(args.parallelism)},
+        flink={"parallelism.default": str(args.parallelism), **dict(args.flink)},
     )
     t_env = create_table_env(config.flink)
     insert = variant.prepare(t_env, config, policy)
+    jvms = _jvm_pids()
+    jvm_before = [_cpu_seconds(pid) or 0.0 for pid in jvms]
     with WorkerMemory() as memory:
         started = time.perf_counter()
         t_env.execute_sql(insert).wait()
         seconds = time.perf_counter() - started
+    jvm_after = [_cpu_seconds(pid) or 0.0 for pid in jvms]
+    jvm_cpu = sum(jvm_after) - sum(jvm_before) if jvms else None
+    worker_cpu = sum(memory.cpu_seconds.values()) if memory.cpu_seconds else None
     rows = count_rows(committed_files(sink)) if sink.exists() else 0
     if rows != args.rows:
         raise SystemExit(
             f"variant {variant.key}: the sink committed {rows:,} rows, not {args.rows:,}"
         )
-    return Result(variant, seconds, rows, memory.peak_mib, len(memory.peak_kib), memory.command)
+    return Result(
+        variant,
+        seconds,
+        rows,
+        memory.peak_mib,
+        len(memory.peak_kib),
+        memory.command,
+        jvm_cpu,
+        worker_cpu,
+    )
+
+
+def _flink_option(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
 
 
 def _ratio(results: dict[str, Result], top: str, bottom: str) -> str:
     if top not in results or bottom not in results:
         return "n/a"
     return f"{results[top].rows_per_second / results[bottom].rows_per_second:.2f}"
+
+
+def print_report(results: dict[str, Result], timing: Path) -> None:
+    """The figures of a run: per variant, the ratios, and the mask UDF's share of its job."""
+    print()
+    print(
+        f"{'variant':<32}{'seconds':>9}{'rows/s':>12}{'JVM CPU s':>11}{'Python CPU s':>14}"
+        f"{'worker peak MiB':>17}{'workers':>9}"
+    )
+    for r in results.values():
+        peak = f"{r.peak_mib:,.0f}" if r.peak_mib is not None else "n/a"
+        jvm = f"{r.jvm_cpu:,.1f}" if r.jvm_cpu is not None else "n/a"
+        worker = f"{r.worker_cpu:,.1f}" if r.worker_cpu is not None else "-"
+        print(
+            f"{r.variant.key}  {r.variant.label:<29}{r.seconds:>9.2f}"
+            f"{r.rows_per_second:>12,.0f}{jvm:>11}{worker:>14}{peak:>17}{r.workers:>9}"
+        )
+    print(
+        "JVM CPU s: CPU time of the MiniCluster's JVM during the job; Python CPU s: of the "
+        "Python workers (2 cores: CPU s above the wall time means both were busy)"
+    )
+    print(
+        "worker peak MiB: the largest peak RSS (VmHWM) of one Python worker, polled every "
+        f"{WorkerMemory.interval} s; workers: how many ran"
+    )
+    print(
+        f"\nc/b {_ratio(results, 'c', 'b')} (target >= 0.8)   "
+        f"c/d {_ratio(results, 'c', 'd')} (target >= 3)   "
+        f"c/a {_ratio(results, 'c', 'a')}   (throughput ratios)"
+    )
+    if "c" in results and timing.exists():
+        spans = [json.loads(line) for line in timing.read_text().splitlines() if line]
+        busy = sum(t["seconds"] for t in spans)
+        rows = sum(t["rows"] for t in spans)
+        c = results["c"]
+        print(
+            f"c: the mask UDF ran {busy:.1f} s for {rows:,} rows ({busy / max(rows, 1) * 1e6:.1f} "
+            f"µs/row, summed over workers): {busy / c.seconds:.0%} of the job's {c.seconds:.1f} s"
+        )
+        if c.worker_cpu is not None:
+            print(
+                f"   the workers' other CPU ({max(c.worker_cpu - busy, 0):.1f} s) is Arrow "
+                "conversion and gRPC; while a worker waits, the JVM is starting the job, reading "
+                "input, or writing results (after each bundle, before the next one is sent)"
+            )
+    command = next((r.worker_command for r in results.values() if r.worker_command), None)
+    if command:
+        shape = re.sub(r"=\S+", "=...", command)  # ids and ports differ per run
+        print(f"python workers: {shape}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,6 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parallelism", type=int, default=1, help="parallelism.default")
     parser.add_argument("--only", help="comma-separated variants to run, e.g. b,c (default all)")
     parser.add_argument("--keep", action="store_true", help="keep the input and output folders")
+    parser.add_argument(
+        "--flink",
+        action="append",
+        default=[],
+        type=_flink_option,
+        metavar="KEY=VALUE",
+        help="override a Flink option of conf/config.yaml for every variant (repeatable), "
+        f"e.g. --flink {ARROW_BATCH}=20000",
+    )
     args = parser.parse_args(argv)
     wanted = [v for v in VARIANTS if args.only is None or v.key in args.only.split(",")]
     unknown = set((args.only or "").split(",")) - {v.key for v in VARIANTS} - {""}
@@ -282,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     # A fixed, obviously fake key for the synthetic input unless one is configured; set before
     # the JVM starts, so the Python workers inherit it.
     os.environ.setdefault("MASKSTREAM_TOKEN_KEY", "benchmark-key-not-secret-0123456789")
+    # On the MiniCluster PyFlink runs the Python worker inside this process ("loopback") unless
+    # told otherwise; as its own process, as on a cluster, its memory and CPU can be measured
+    # apart from the client's (PyFlink reads this variable when a TableEnvironment opens).
+    os.environ.setdefault(WORKER_MODE_ENV, "process")
     key_id = load_keyring().active_id
     work = Path(tempfile.mkdtemp(prefix="maskstream-bench-"))
     # The mask UDF's workers append how long they spent masking (rows and seconds, no data).
@@ -293,50 +411,20 @@ def main(argv: list[str] | None = None) -> int:
             f"input: {args.rows:,} synthetic customer events in {files} JSON lines file(s), "
             f"generated in {time.perf_counter() - started:.1f} s"
         )
-        flink = load_config("local").flink
+        flink = {**load_config("local").flink, **dict(args.flink)}
         print(
             f"parallelism {args.parallelism}; Python: arrow batch size "
             f"{flink.get(ARROW_BATCH, '(Flink default)')}, bundle size "
             f"{flink.get(BUNDLE_SIZE, '(Flink default)')}, bundle time "
-            f"{flink.get(BUNDLE_TIME, '(Flink default)')} ms (conf/config.yaml)"
+            f"{flink.get(BUNDLE_TIME, '(Flink default)')} ms (conf/config.yaml"
+            f"{', overridden by --flink' if args.flink else ''})"
         )
         print("whole-job wall time on the embedded MiniCluster, Flink start-up included\n")
         results: dict[str, Result] = {}
         for variant in wanted:
             print(f"running {variant.key}: {variant.label} ...", flush=True)
             results[variant.key] = run_variant(variant, args, work, key_id)
-        print()
-        print(f"{'variant':<32}{'seconds':>9}{'rows/s':>12}{'worker peak MiB':>17}{'workers':>9}")
-        for r in results.values():
-            peak = f"{r.peak_mib:,.0f}" if r.peak_mib is not None else "n/a"
-            print(
-                f"{r.variant.key}  {r.variant.label:<29}{r.seconds:>9.2f}"
-                f"{r.rows_per_second:>12,.0f}{peak:>17}{r.workers:>9}"
-            )
-        print(
-            "worker peak MiB: the largest peak RSS (VmHWM) of one Python worker, polled every "
-            f"{WorkerMemory.interval} s; workers: how many ran"
-        )
-        print(
-            f"\nc/b {_ratio(results, 'c', 'b')} (target >= 0.8)   "
-            f"c/d {_ratio(results, 'c', 'd')} (target >= 3)   "
-            f"c/a {_ratio(results, 'c', 'a')}   (throughput ratios)"
-        )
-        timing = work / "udf-timing.jsonl"
-        if "c" in results and timing.exists():
-            spans = [json.loads(line) for line in timing.read_text().splitlines() if line]
-            busy = sum(t["seconds"] for t in spans)
-            rows = sum(t["rows"] for t in spans)
-            print(
-                f"c: the Python workers spent {busy:.1f} s masking {rows:,} rows "
-                f"({busy / max(rows, 1) * 1e6:.1f} µs/row, summed over workers), "
-                f"{busy / results['c'].seconds:.0%} of the job's {results['c'].seconds:.1f} s; "
-                "the rest is Flink: start-up, source, Arrow transfer, Parquet sink"
-            )
-        command = next((r.worker_command for r in results.values() if r.worker_command), None)
-        if command:
-            shape = re.sub(r"=\S+", "=...", command)  # ids and ports differ per run
-            print(f"python workers: {shape}")
+        print_report(results, work / "udf-timing.jsonl")
         if args.keep:
             print(f"\nkept {work}")
     finally:

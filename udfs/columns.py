@@ -14,17 +14,42 @@ def is_null(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def map_values(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+# Entries a memo of map_values keeps before it starts afresh (it bounds the worker's memory).
+MEMO_LIMIT = 65_536
+
+
+def map_values(
+    column: pd.Series, fn: Callable[[Any], Any], memo: dict[str, Any] | None = None
+) -> pd.Series:
     """Apply `fn` to every non-null value; nulls (None, NaN, NaT, pd.NA) stay null. `fn` must
     be a pure function of the value: it runs once per distinct value (ids, cards and dates
-    repeat within a batch), and the results are spread back with numpy."""
+    repeat within a batch), and the results are spread back with numpy. With a `memo` (one per
+    operator, field and key ring: see ColumnContext.memo) it runs once per distinct text value
+    across batches too: a stream's customers come back batch after batch."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     values = np.asarray(uniques, dtype=object)
-    mapped = np.fromiter((fn(v) for v in values), dtype=object, count=len(values))
+    if memo is None:
+        mapped = np.fromiter((fn(v) for v in values), dtype=object, count=len(values))
+    else:
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        mapped = np.fromiter(
+            (_memoized(memo, fn, v) for v in values), dtype=object, count=len(values)
+        )
     out = np.full(len(column), None, dtype=object)
     present = codes >= 0
     out[present] = mapped[codes[present]]
     return pd.Series(out, index=column.index, dtype=object)
+
+
+def _memoized(memo: dict[str, Any], fn: Callable[[Any], Any], value: Any) -> Any:
+    if type(value) is not str:  # 1 == 1.0 == True as keys, but not as text
+        return fn(value)
+    try:
+        return memo[value]
+    except KeyError:
+        result = memo[value] = fn(value)
+        return result
 
 
 def as_text(value: Any) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from udfs.columns import as_text
+from udfs.columns import as_text, map_values
 from udfs.registry import ColumnContext, Params, register
 from udfs.sql_types import SqlType
 
@@ -50,23 +52,40 @@ def date_shift(column: pd.Series, params: DateShiftParams, ctx: ColumnContext) -
     assert ctx.keys is not None
     key, max_days = ctx.keys.active_key, params.max_days
     subject_column = ctx.batch[params.subject]
-    subjects = subject_column.to_numpy(dtype=object)
+    # One HMAC per distinct subject (a customer's events repeat within a batch).
+    shifts = map_values(subject_column, lambda s: shift_days(key, as_text(s), max_days), ctx.memo)
+    values = column.to_numpy(dtype=object)
     nulls = column.isna().to_numpy() | subject_column.isna().to_numpy()
-    cache: dict[str, int] = {}
-    out: list[object] = []
-    rows = zip(column.to_numpy(dtype=object), subjects, nulls, strict=True)
-    for value, subject, null in rows:
-        if null:
-            out.append(None)
-            continue
-        text = as_text(subject)
-        days = cache.get(text)
-        if days is None:
-            days = cache[text] = shift_days(key, text, max_days)
-        try:
-            out.append(value + dt.timedelta(days=days))
-        except (OverflowError, ValueError):
+    out = (
+        _shifted_dates(values, shifts.to_numpy(), nulls) if ctx.input_type.kind == "DATE" else None
+    )
+    if out is None:
+        out = np.full(len(values), None, dtype=object)
+        for i in np.flatnonzero(~nulls):
+            try:
+                moved = values[i] + dt.timedelta(days=int(shifts.iat[i]))
+            except (OverflowError, ValueError):
+                moved = None
             # Past the end of the calendar (e.g. a 9999-12-31 "open end"): no shifted date
-            # exists, and the true one must not leak.
-            out.append(None)
+            # exists, and the true one must not leak. (pandas has a year 10000, SQL has not.)
+            out[i] = moved if moved is not None and 1 <= moved.year <= 9999 else None
     return pd.Series(out, index=column.index, dtype=object)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_CALENDAR = (np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D"))
+
+
+def _shifted_dates(values: np.ndarray, shifts: np.ndarray, nulls: np.ndarray) -> Any:
+    """DATE values (datetime.date) moved a column at a time with numpy; dates pushed off the
+    calendar become None. None when a value is not a plain date (the caller goes row by row)."""
+    rows = np.flatnonzero(~nulls)
+    present = values[rows]
+    if not all(type(v) is dt.date for v in present):
+        return None
+    days = np.fromiter((v.toordinal() for v in present), dtype=np.int64, count=len(present))
+    moved = (days - _EPOCH_ORDINAL + shifts[rows].astype(np.int64)).astype("datetime64[D]")
+    on_calendar = (moved >= _CALENDAR[0]) & (moved <= _CALENDAR[1])
+    out = np.full(len(values), None, dtype=object)
+    out[rows[on_calendar]] = moved[on_calendar].astype(object)  # datetime.date objects
+    return out

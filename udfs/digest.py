@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -56,10 +57,10 @@ def _timestamps(values: np.ndarray, nulls: np.ndarray) -> list[str | None] | Non
     present = ~nulls
     if present.any():
         try:
-            stamps = pd.to_datetime(pd.Series(values[present]))
+            stamps = pd.DatetimeIndex(values[present])
         except (ValueError, TypeError):
             return None
-        if stamps.dt.tz is not None:
+        if stamps.tz is not None:
             return None
         out[present] = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ms]"), unit="ms")
     return out.tolist()
@@ -85,12 +86,18 @@ def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
     rendered = [render_column(col, t) for col, t in columns]
     if not rendered or not rendered[0]:
         return []
-    tokens = [_json_tokens(values) for values in rendered]
     import pyarrow.compute as pc
 
-    rows = pc.binary_join_element_wise(*tokens, ",").to_pylist()
+    tokens = [_json_tokens(values) for values in rendered]
+    tokens[0] = pc.binary_join_element_wise("[", tokens[0], "")
+    tokens[-1] = pc.binary_join_element_wise(tokens[-1], "]", "")
+    rows = pc.binary_join_element_wise(*tokens, ",") if len(tokens) > 1 else tokens[0]
+    # Each row's UTF-8 bytes hashed straight from Arrow's buffer: no Python string per row.
+    data, offsets = string_bytes(rows)
+    view = memoryview(data)
+    bounds = offsets.tolist()
     sha = hashlib.sha256
-    return [sha(f"[{row}]".encode()).hexdigest() for row in rows]
+    return [sha(view[a:b]).hexdigest() for a, b in itertools.pairwise(bounds)]
 
 
 def _json_tokens(values: list[str | None]) -> Any:

@@ -60,4 +60,4 @@ def email(column: pd.Series, params: EmailParams, ctx: ColumnContext) -> pd.Seri
             return protect(value, value)
         return protect(value, local) + "@" + domain.lower()
 
-    return map_values(column, one)
+    return map_values(column, one, ctx.memo)

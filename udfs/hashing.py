@@ -43,10 +43,12 @@ class HashParams(Params):
     check_type=_text_or_integer,
     output_type=lambda _t, _p: STRING,
 )
-def hash_values(column: pd.Series, params: HashParams, _ctx: ColumnContext) -> pd.Series:
+def hash_values(column: pd.Series, params: HashParams, ctx: ColumnContext) -> pd.Series:
     new = getattr(hashlib, params.algorithm)
     salt = params.salt.encode("utf-8")
-    return map_values(column, lambda v: new(salt + as_text(v).encode("utf-8")).hexdigest())
+    return map_values(
+        column, lambda v: new(salt + as_text(v).encode("utf-8")).hexdigest(), ctx.memo
+    )
 
 
 class TokenizeParams(Params):
@@ -92,4 +94,4 @@ def tokenize(column: pd.Series, params: TokenizeParams, ctx: ColumnContext) -> p
     one = tokenizer(
         ctx.keys, length=params.length, domain=params.domain, lowercase=params.lowercase
     )
-    return map_values(column, one)
+    return map_values(column, one, ctx.memo)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,9 @@ class RecordMasker:
 
     policy: Policy
     keys: KeyRing | None
+    # Per masked field: what its operator computed for a value in earlier batches (see
+    # ColumnContext.memo). Lives as long as this masker, so under one key ring.
+    memos: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.policy.needs_key and self.keys is None:
@@ -99,7 +102,8 @@ class RecordMasker:
         present = np.full(size, "", dtype=object)
         for rule in self.policy.masked:
             column = batch[rule.name]
-            ctx = ColumnContext(rule.name, rule.input_type, self.keys, batch)
+            memo = self.memos.setdefault(rule.name, {})
+            ctx = ColumnContext(rule.name, rule.input_type, self.keys, batch, memo)
             masked[rule.name] = rule.operator.apply(column, rule.params, ctx).set_axis(index)
             present = np.where(column.notna().to_numpy(), present + rule.name + ",", present)
         key_id = pd.Series([self.key_id] * size, index=index, dtype=object)

@@ -216,6 +216,7 @@ def _flat_object(payload: bytes | None) -> bool:
 def _column_values(column: Any, sql_type: SqlType) -> tuple[list[Any], Any]:
     """A parsed Arrow column as parse_one's values, and a mask of rows it cannot vouch for."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = sql_type.kind
@@ -227,11 +228,22 @@ def _column_values(column: Any, sql_type: SqlType) -> tuple[list[Any], Any]:
         return column.to_numpy(zero_copy_only=False), doubtful  # str objects, None for null
     if kind == "DECIMAL":
         quantum = Decimal(1).scaleb(-sql_type.scale)
-        values = []
-        for i, v in enumerate(column.to_pylist()):
-            if v is None:
-                values.append(None)
-                continue
+        scale, precision = sql_type.scale, sql_type.precision
+        raw = column.to_numpy(zero_copy_only=False)  # float64, NaN for null
+        with np.errstate(invalid="ignore", over="ignore"):
+            # A double that is k / 10**scale for an integer k within the precision: its
+            # shortest repr has at most `scale` decimals, so quantizing it is only a matter of
+            # writing those decimals out, which "%.{scale}f" does exactly.
+            simple = (
+                present
+                & (np.abs(raw) < min(10.0 ** (precision - scale), 2**53 / 10**scale))
+                & (np.round(raw, scale) == raw)
+            )
+        values = np.full(len(column), None, dtype=object)
+        text = f"%.{scale}f"
+        values[simple] = [Decimal(text % v) for v in raw[simple].tolist()]
+        for i in np.flatnonzero(present & ~simple).tolist():
+            v = raw[i].item()
             try:
                 # Beyond 2**53 a JSON integer is exact for json.loads, not for a double.
                 d = None if abs(v) >= 2**53 else Decimal(repr(v)).quantize(quantum, ROUND_HALF_UP)
@@ -239,28 +251,88 @@ def _column_values(column: Any, sql_type: SqlType) -> tuple[list[Any], Any]:
                 d = None
             if d is None or not d.is_finite() or len(d.as_tuple().digits) > sql_type.precision:
                 doubtful[i] = True
-            values.append(d)
+            values[i] = d
         return values, doubtful
     if kind in ("DATE", "TIMESTAMP(3)"):
         pattern = "^" + (_DATE if kind == "DATE" else _TIMESTAMP).pattern + "$"
         shaped = pc.fill_null(pc.match_substring_regex(column, pattern), True)
         doubtful |= ~shaped.to_numpy(zero_copy_only=False)
-        text = pd.Series(column.to_pylist(), dtype=object).where(~doubtful & present, None)
-        if kind == "DATE":
-            parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-            missing = parsed.isna().to_numpy()
-            values = parsed.dt.date.to_numpy(dtype=object)  # datetime.date objects
-        else:
-            cleaned = text.str.rstrip("Z").str.replace("T", " ", regex=False)
-            parsed = pd.to_datetime(cleaned, format="ISO8601", errors="coerce").dt.floor("ms")
-            missing = parsed.isna().to_numpy()
-            # pd.Timestamp objects; iterating beats to_numpy(dtype=object) here
-            values = np.empty(len(parsed), dtype=object)
-            values[:] = [None if m else v for v, m in zip(parsed, missing, strict=True)]
+        text = pc.if_else(pa.array(doubtful), pa.nulls(len(column), pa.string()), column)
+        converted = _arrow_dates(text) if kind == "DATE" else _arrow_timestamps(text)
+        if converted is None:  # a value Arrow refuses: the whole column the pandas way
+            converted = _pandas_dates(text) if kind == "DATE" else _pandas_timestamps(text)
+        values, missing = converted
         doubtful |= present & ~doubtful & missing
         values[missing] = None
         return values, doubtful
     return column.to_pylist(), doubtful
+
+
+# Years whose every instant pandas holds in nanoseconds (1677-09-21 .. 2262-04-11); a timestamp
+# outside them goes to parse_one, which knows other units.
+_NS_YEARS = (1678, 2261)
+_FIRST_DATE = -719_162  # 0001-01-01 in days since 1970-01-01: Python has no year 0
+
+
+def _arrow_dates(text: Any) -> tuple[Any, Any] | None:
+    """yyyy-MM-dd strings (nulls where absent or misshapen) as datetime.date objects and a mask
+    of the ones without a value; None when Arrow refuses one (e.g. 2026-02-30)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        days = pc.cast(text, pa.date32())
+    except pa.ArrowInvalid:
+        return None
+    number = days.cast(pa.int32()).to_numpy(zero_copy_only=False)  # float with NaN for nulls
+    missing = ~days.is_valid().to_numpy(zero_copy_only=False) | (
+        np.nan_to_num(number) < _FIRST_DATE
+    )
+    days = pc.if_else(pa.array(missing), pa.nulls(len(days), pa.date32()), days)
+    return np.asarray(days.to_pandas(date_as_object=True), dtype=object), missing
+
+
+def _arrow_timestamps(text: Any) -> tuple[Any, Any] | None:
+    """Timestamp strings (nulls where absent or misshapen) floored to milliseconds, as
+    pd.Timestamp objects, and a mask of the ones without a value; None when Arrow refuses one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.replace_substring(pc.utf8_rtrim(text, characters="Z"), "T", " ")
+    year = pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int32())
+    in_range = pc.and_(pc.greater_equal(year, _NS_YEARS[0]), pc.less_equal(year, _NS_YEARS[1]))
+    text = pc.if_else(pc.fill_null(in_range, False), text, pa.nulls(len(text), pa.string()))
+    try:
+        stamps = pc.cast(text, pa.timestamp("ns"))
+    except pa.ArrowInvalid:
+        return None
+    missing = ~stamps.is_valid().to_numpy(zero_copy_only=False)
+    nanos = pc.fill_null(stamps.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+    millis = (nanos // 1_000_000 * 1_000_000).view("datetime64[ns]")
+    values = pd.Series(millis).astype(object).to_numpy()  # pd.Timestamp objects
+    return values, missing
+
+
+def _pandas_dates(text: Any) -> tuple[Any, Any]:
+    parsed = pd.to_datetime(
+        pd.Series(text.to_pylist(), dtype=object), format="%Y-%m-%d", errors="coerce"
+    )
+    return parsed.dt.date.to_numpy(dtype=object), parsed.isna().to_numpy()
+
+
+def _pandas_timestamps(text: Any) -> tuple[Any, Any]:
+    import numpy as np
+
+    cleaned = (
+        pd.Series(text.to_pylist(), dtype=object).str.rstrip("Z").str.replace("T", " ", regex=False)
+    )
+    parsed = pd.to_datetime(cleaned, format="ISO8601", errors="coerce").dt.floor("ms")
+    missing = parsed.isna().to_numpy()
+    # pd.Timestamp objects; iterating beats to_numpy(dtype=object) here
+    values = np.empty(len(parsed), dtype=object)
+    values[:] = [None if m else v for v, m in zip(parsed, missing, strict=True)]
+    return values, missing
 
 
 def _parse_flat(payloads: list[bytes], policy: Policy) -> tuple[dict[str, list[Any]], Any] | None:
@@ -296,6 +368,14 @@ def _parse_flat(payloads: list[bytes], policy: Policy) -> tuple[dict[str, list[A
     return columns, doubtful
 
 
+def _object_array(values: Sequence[Any]) -> Any:
+    import numpy as np
+
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 def parse_payloads_fast(payloads: Sequence[bytes | None], policy: Policy) -> ParsedBatch:
     """parse_payloads, vectorized where it can be: same columns, same verdicts."""
     import numpy as np
@@ -308,9 +388,14 @@ def parse_payloads_fast(payloads: Sequence[bytes | None], policy: Policy) -> Par
     names = [f.name for f in policy.fields]
     errors: list[Reject | None] = [None] * len(payloads)
     columns: dict[str, Any] = {}
+    everything = len(flat) == len(payloads)  # the usual batch: all flat, in order
     for name in names:
+        values = np.asarray(flat_columns[name], dtype=object)
+        if everything:
+            columns[name] = values if values.ndim == 1 else _object_array(flat_columns[name])
+            continue
         column = np.full(len(payloads), None, dtype=object)
-        column[flat] = np.asarray(flat_columns[name], dtype=object)
+        column[flat] = values
         columns[name] = column
     recheck_rows = np.ones(len(payloads), dtype=bool)  # rows Arrow did not take ...
     recheck_rows[flat] = doubtful  # ... and rows it took but cannot vouch for

@@ -31,6 +31,9 @@ class ColumnContext:
     input_type: SqlType
     keys: KeyRing | None
     batch: dict[str, pd.Series] = field(default_factory=dict)
+    # Results of pure per-value functions, kept across the batches of one field's rule under one
+    # key ring (map_values(..., memo=ctx.memo)); None: no memo.
+    memo: dict[str, Any] | None = None
 
 
 ApplyFn = Callable[[pd.Series, Any, ColumnContext], pd.Series]

@@ -77,3 +77,63 @@ def test_digest_rendering_is_independent_of_representation() -> None:
         ]
     )
     assert left == right
+
+
+# --- the memo: per-value results kept across batches -------------------------------------
+
+
+def test_map_values_memo_runs_a_function_once_per_text_value_across_batches() -> None:
+    from udfs.columns import map_values
+
+    calls: list[object] = []
+
+    def fn(v: object) -> str:
+        calls.append(v)
+        return f"<{v}>"
+
+    memo: dict[str, object] = {}
+    first = map_values(pd.Series(["a", "b", "a", None], dtype=object), fn, memo)
+    second = map_values(pd.Series(["b", "c", "a"], dtype=object), fn, memo)
+    assert first.tolist() == ["<a>", "<b>", "<a>", None]
+    assert second.tolist() == ["<b>", "<c>", "<a>"]
+    assert calls == ["a", "b", "c"]  # "a" and "b" came from the memo in the second batch
+
+
+def test_map_values_memo_keeps_only_text_keys() -> None:
+    # 1, 1.0 and True are one dict key but three different texts: they never share a result.
+    from udfs.columns import map_values
+
+    memo: dict[str, object] = {}
+    outs = [map_values(pd.Series([v], dtype=object), repr, memo)[0] for v in (1, 1.0, "1", 1)]
+    assert outs == ["1", "1.0", "'1'", "1"]
+    assert memo == {"1": "'1'"}
+
+
+def test_map_values_memo_is_bounded() -> None:
+    from udfs import columns
+
+    memo = {f"v{i}": i for i in range(columns.MEMO_LIMIT + 1)}
+    columns.map_values(pd.Series(["x"], dtype=object), str.upper, memo)
+    assert memo == {"x": "X"}  # it started afresh rather than grow
+
+
+def test_a_masker_with_a_warm_memo_masks_like_a_fresh_one() -> None:
+    policy = compile_policy(DOC, "t.yaml")
+    warm = RecordMasker(policy, KEYS)
+
+    def batch(ids: list[str], cids: list[str | None]) -> dict[str, pd.Series]:
+        return {
+            "id": pd.Series(ids, dtype=object),
+            "ssn": pd.Series(["1"] * len(ids), dtype=object),
+            "cid": pd.Series(cids, dtype=object),
+        }
+
+    refs = pd.Series(["file:/a"] * 3)
+    warm.mask_batch(batch(["1", "2", "3"], ["C1", "C2", None]), refs)
+    assert len(warm.memos["cid"]) == 2
+    second = batch(["4", "5", "6"], ["C2", "C3", "C1"])
+    fresh = RecordMasker(policy, KEYS).mask_batch(second, refs)
+    pd.testing.assert_frame_equal(warm.mask_batch(second, refs), fresh)
+    # A masker under another key ring has its own memo: its tokens differ.
+    other = RecordMasker(policy, KeyRing("k2", {"k2": b"n" * 32})).mask_batch(second, refs)
+    assert set(other["cid"]).isdisjoint(fresh["cid"])

@@ -55,6 +55,16 @@ CASES = [
     pytest.param("DATE", D, "S-0001", {**P30, "max_days": 1}, D - days(1), id="max-days-1"),
     # The largest range: up to ten years (here +3553 days).
     pytest.param("DATE", D, "S-0001", {**P30, "max_days": 3650}, D + days(3553), id="max-3650"),
+    # Past the calendar's last day: no shifted date exists, and the true one must not leak.
+    pytest.param("DATE", dt.date(9999, 12, 31), "S-0001", P30, None, id="past-calendar-end"),
+    # Before its first day (the subject "42" shifts by -10).
+    pytest.param("DATE", dt.date(1, 1, 5), "42", P30, None, id="before-calendar-start"),
+    # The first day itself, moved forward.
+    pytest.param("DATE", dt.date(1, 1, 1), "S-0001", P30, dt.date(1, 1, 14), id="first-day"),
+    # A TIMESTAMP past the calendar's end becomes null too.
+    pytest.param(
+        "TIMESTAMP(3)", pd.Timestamp("9999-12-31 12:00"), "S-0001", P30, None, id="ts-past-end"
+    ),
     # The empty string is a subject, not a null.
     pytest.param("DATE", D, "", P30, D + days(26), id="empty-subject"),
     # A subject given as text "42" ...

@@ -62,14 +62,30 @@ EDGES: list[tuple[str, Any]] = [
     ("event_time", "0001-01-01 00:00:00"),  # outside pandas' range
     ("event_time", "2026-01-01 08:00:00+02:00"),  # zone offsets are not accepted
     ("event_time", None),  # required
+    ("event_time", "9999-12-31 23:59:59"),  # beyond nanoseconds: Arrow would wrap around
+    ("event_time", "1677-09-21 00:12:44"),  # the first nanosecond year, at its edge
+    ("event_time", "2262-04-11 23:47:16.854"),  # the last one
+    ("event_time", "2026-01-01 23:59:60"),  # no leap seconds
+    ("event_time", "1969-12-31 23:59:59.9999"),  # floors to the millisecond before 1970
+    ("event_time", "2026-01-01 08:00:00ZZ"),  # one Z at most
     ("signup_date", "2026-13-01"),
     ("signup_date", "1500-06-01"),  # valid date outside pandas' range
+    ("signup_date", "0000-01-01"),  # Arrow has a year 0, Python does not
+    ("signup_date", "2024-02-29"),  # a leap day
+    ("signup_date", "2026-02-29"),  # not one
     ("account_balance", 12.345),  # rounds half up to the scale
     ("account_balance", 12.005),
     ("account_balance", 1e20),  # beyond DECIMAL(12, 2)
     ("account_balance", 9007199254740993),  # an integer a double cannot hold
     ("account_balance", "12.5"),  # a string is a decimal too
     ("account_balance", float("nan")),
+    ("account_balance", -0.0),  # keeps its sign, as Decimal does
+    ("account_balance", 0.1),  # repr "0.1", written out as 0.10
+    ("account_balance", 9999999999.99),  # the largest DECIMAL(12, 2)
+    ("account_balance", 10000000000.0),  # one digit too many
+    ("account_balance", -1234.5),
+    ("account_balance", 1e-7),  # rounds to 0.00
+    ("account_balance", 7),  # a JSON integer
     ("loyalty_points", 2**31),  # beyond INT
     ("loyalty_points", 1.0),
     ("loyalty_points", True),
