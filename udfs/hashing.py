@@ -71,12 +71,13 @@ def tokenizer(
     encoded_domain = domain.encode("utf-8")
     domain_bytes = f"{len(encoded_domain)}:".encode() + encoded_domain
 
+    digest = hmac.digest
+
     def one(value: object) -> str:
-        text = as_text(value)
+        text = value if type(value) is str else as_text(value)
         if lowercase:
             text = text.lower()
-        digest = hmac.digest(key, domain_bytes + text.encode("utf-8"), "sha256")
-        return prefix + digest[:length].hex()
+        return prefix + digest(key, domain_bytes + text.encode("utf-8"), "sha256")[:length].hex()
 
     return one
 
