@@ -73,19 +73,20 @@ class RecordMasker:
         }
         masked = self.mask_batch(batch, source_ref)
         valid = np.array(parsed.valid, dtype=bool)
+        # What a rejected row leaves behind (nothing, in the usual batch where all are valid),
+        # in the order of VERDICT_COLUMNS: PyFlink reads the result's columns by position.
         out: dict[str, Any] = {
-            "_status": np.where(valid, OK, QUARANTINED).astype(object),
-            "_error_class": [None if e is None else e.error_class for e in parsed.errors],
-            "_error_field": [None if e is None else e.field_name for e in parsed.errors],
-            "_payload_digest": [
-                None if ok else payload_digest(self.keys, p)
-                for ok, p in zip(valid, payloads, strict=True)
-            ],
-            "_payload_bytes": [len(p) if p is not None else 0 for p in payloads],
-            "_payload_shape": [
-                None if ok else render_shape(p) for ok, p in zip(valid, payloads, strict=True)
-            ],
+            name: np.full(len(payloads), None, dtype=object) for name, _ in VERDICT_COLUMNS
         }
+        out["_status"] = np.where(valid, OK, QUARANTINED).astype(object)
+        out["_payload_bytes"] = [len(p) if p is not None else 0 for p in payloads]
+        for i in np.flatnonzero(~valid).tolist():
+            error = parsed.errors[i]
+            assert error is not None
+            out["_error_class"][i] = error.error_class
+            out["_error_field"][i] = error.field_name
+            out["_payload_digest"][i] = payload_digest(self.keys, payloads[i])
+            out["_payload_shape"][i] = render_shape(payloads[i])
         for f in self.policy.fields:
             values = batch[f.name] if f.is_keep else masked[f.name]
             out[f.name] = _keep_column(values) if f.is_keep else values
@@ -99,15 +100,19 @@ class RecordMasker:
         index = pd.RangeIndex(size)
         batch = {name: col.reset_index(drop=True) for name, col in batch.items()}
         masked: dict[str, pd.Series] = {}
-        present = np.full(size, "", dtype=object)
+        present: list[np.ndarray] = []  # per masked field: which rows have a value
         for rule in self.policy.masked:
             column = batch[rule.name]
             memo = self.memos.setdefault(rule.name, {})
             ctx = ColumnContext(rule.name, rule.input_type, self.keys, batch, memo)
             masked[rule.name] = rule.operator.apply(column, rule.params, ctx).set_axis(index)
-            present = np.where(column.notna().to_numpy(), present + rule.name + ",", present)
+            present.append(column.notna().to_numpy())
         key_id = pd.Series([self.key_id] * size, index=index, dtype=object)
-        masked_fields = pd.Series([p[:-1] for p in present], index=index, dtype=object)
+        masked_fields = pd.Series(
+            _field_lists([r.name for r in self.policy.masked], present, size),
+            index=index,
+            dtype=object,
+        )
         version = pd.Series([self.policy.version] * size, index=index, dtype=object)
         digest_columns = [
             (masked[f.name] if not f.is_keep else batch[f.name], f.output_type)
@@ -124,6 +129,20 @@ class RecordMasker:
         out["masked_fields"] = masked_fields
         out["row_digest"] = digests
         return pd.DataFrame(out, index=index)
+
+
+def _field_lists(names: list[str], present: list[np.ndarray], size: int) -> np.ndarray:
+    """Per row, the comma-separated names whose value is present there, in policy order: built
+    once per pattern of present fields (rows share a handful of them), then spread back."""
+    if not names:
+        return np.full(size, "", dtype=object)
+    matrix = np.stack(present, axis=1)
+    patterns, rows = np.unique(matrix, axis=0, return_inverse=True)
+    texts = np.array(
+        [",".join(n for n, has in zip(names, p, strict=True) if has) for p in patterns],
+        dtype=object,
+    )
+    return texts[rows.reshape(-1)]
 
 
 def _udf_column(values: list[Any], sql_type: SqlType) -> pd.Series:

@@ -137,3 +137,23 @@ def test_a_masker_with_a_warm_memo_masks_like_a_fresh_one() -> None:
     # A masker under another key ring has its own memo: its tokens differ.
     other = RecordMasker(policy, KeyRing("k2", {"k2": b"n" * 32})).mask_batch(second, refs)
     assert set(other["cid"]).isdisjoint(fresh["cid"])
+
+
+def test_mask_payloads_returns_the_result_columns_in_order_with_verdicts() -> None:
+    # PyFlink reads the UDF's result by position: the order must be result_columns'.
+    import json
+
+    from udfs.masking import result_columns
+
+    policy = compile_policy(DOC, "t.yaml")
+    good = json.dumps({"id": "1", "ssn": "123-45-6789", "cid": "C1"}).encode()
+    out = RecordMasker(policy, KEYS).mask_payloads(
+        [good, b"{not json", good], pd.Series(["file:/a"] * 3)
+    )
+    assert list(out.columns) == [name for name, _ in result_columns(policy)]
+    assert out["_status"].tolist() == ["ok", "quarantined", "ok"]
+    assert out["_error_class"].tolist() == [None, "malformed_json", None]
+    assert out["_payload_bytes"].tolist() == [len(good), 9, len(good)]
+    assert out["_payload_digest"][0] is None and out["_payload_digest"][1] is not None
+    assert out["_payload_shape"][0] is None and out["_payload_shape"][1] is not None
+    assert out["masked_fields"].tolist() == ["ssn,cid", None, "ssn,cid"]
