@@ -111,9 +111,14 @@ def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
         return len(kafka_run.masked(isolation="read_uncommitted", timeout=3, idle=1)) > committed
 
     # A long interval keeps records in the open transaction for long enough that the failure
-    # surely hits a transaction holding records (checked below), not one just committed.
+    # surely hits a transaction holding records (checked below), not one just committed. Bundles
+    # of 1 s (conf/config.yaml ends them only at checkpoints) hand the trickle to the UDF as it
+    # comes, so the injected failure fires mid-transaction rather than at the next checkpoint.
     config = kafka_run.config(STARTUP_MODE="earliest-offset")
-    result = _start(config, **{"execution.checkpointing.interval": "15s"})
+    result = _start(
+        config,
+        **{"execution.checkpointing.interval": "15s", "python.fn-execution.bundle.time": "1000"},
+    )
     producer = threading.Thread(target=trickle)
     producer.start()
     try:
