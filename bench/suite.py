@@ -57,23 +57,24 @@ WORKER_MODE_ENV = "_python_worker_execution_mode"
 # --- Peak memory of the Python workers this process started (not anybody else's).
 
 
-def _parent(pid: int) -> int | None:
+def _stat_fields(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat after the command name: state, ppid, ... (None once the process is gone).
+    The name may hold spaces and parentheses, so the split is after the last ')'."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    # pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
-    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _parent(pid: int) -> int | None:
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields else None
 
 
 def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds a process has used so far (/proc/<pid>/stat)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds a process has used so far."""
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else None
 
 
 def _jvm_pids() -> list[int]:

@@ -91,7 +91,7 @@ def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
     tokens = [_json_tokens(values) for values in rendered]
     tokens[0] = pc.binary_join_element_wise("[", tokens[0], "")
     tokens[-1] = pc.binary_join_element_wise(tokens[-1], "]", "")
-    rows = pc.binary_join_element_wise(*tokens, ",") if len(tokens) > 1 else tokens[0]
+    rows = pc.binary_join_element_wise(*tokens, ",")
     # Each row's UTF-8 bytes hashed straight from Arrow's buffer: no Python string per row.
     data, offsets = string_bytes(rows)
     view = memoryview(data)
