@@ -70,18 +70,18 @@ class MaskNParams(MaskParams):
 
 
 # --- the vectorized path ----------------------------------------------------------------------
-# Values of printable ASCII (ids, cards, phones, SSNs) are masked a column at a time: one lookup
-# table over the bytes of Arrow's string buffer, with a byte mask for the positions the mode
-# covers. Any other value (and any non-ASCII replacement) takes str.translate with the Unicode
-# classes above. tests/unit/test_character_mask_paths.py holds both paths equal.
+# Values of printable ASCII (ids, cards, phones, SSNs) are masked a column at a time: one
+# bytes.translate over Arrow's string buffer (the parser's own, when it hands the column over
+# in Arrow), with a byte mask for the positions the mode covers. Any other value (and any
+# non-ASCII replacement) takes str.translate with the Unicode classes above.
+# tests/unit/test_character_mask_paths.py holds both paths equal.
 Mode = Literal["all", "first", "last", "show_first", "show_last"]
 
 
-def _byte_table(params: MaskParams) -> Any:
-    """256-entry byte map for printable ASCII, or None if a replacement is not ASCII."""
-    import numpy as np
-
-    table = np.arange(256, dtype=np.uint8)
+def _byte_table(params: MaskParams) -> bytes | None:
+    """256-entry byte map (for bytes.translate) over printable ASCII, or None if a replacement
+    is not ASCII."""
+    table = bytearray(range(256))
     classes = (
         (params.upper, range(ord("A"), ord("Z") + 1)),
         (params.lower, range(ord("a"), ord("z") + 1)),
@@ -94,8 +94,9 @@ def _byte_table(params: MaskParams) -> Any:
             continue
         if not (0x20 <= ord(replacement) < 0x7F):
             return None
-        table[list(codes)] = ord(replacement)
-    return table
+        for code in codes:
+            table[code] = ord(replacement)
+    return bytes(table)
 
 
 def _python_one(mode: Mode, n: int, table: _ClassTranslation) -> Callable[[str], str]:
@@ -114,24 +115,30 @@ def _python_one(mode: Mode, n: int, table: _ClassTranslation) -> Callable[[str],
     return one
 
 
-def _covered(offsets: Any, lengths: Any, size: int, mode: Mode, n: int) -> Any:
-    """Which bytes of the buffer (values at `offsets`) a mode masks, or None for all of them:
-    one boundary per value, repeated over its bytes, compared with the byte index."""
+def _covered(lengths: Any, mode: Mode, n: int) -> Any:
+    """Which bytes of the buffer (values of `lengths` bytes, back to back) a mode masks, or None
+    for all of them. Each value splits in two at its edge (n bytes from its start or its end),
+    so the flags are two runs per value: one np.repeat."""
     import numpy as np
 
     if mode == "all":
         return None
-    index = np.arange(size, dtype=np.int32)
-    if mode in ("first", "show_first"):
-        boundary = np.repeat(offsets[:-1] + n, lengths)  # n characters from the start
-        return index < boundary if mode == "first" else index >= boundary
-    boundary = np.repeat(offsets[1:] - n, lengths)  # n characters from the end
-    return index >= boundary if mode == "last" else index < boundary
+    edge = np.minimum(lengths, n)
+    if mode in ("last", "show_last"):
+        edge = lengths - edge
+    counts = np.empty(2 * len(lengths), dtype=lengths.dtype)
+    counts[0::2] = edge
+    counts[1::2] = lengths - edge
+    head_masked = mode in ("first", "show_last")
+    return np.repeat(np.tile(np.array([head_masked, not head_masked]), len(lengths)), counts)
 
 
-def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.Series:
+def masked(
+    column: pd.Series, params: MaskParams, mode: Mode, n: int = 0, arrow: Any = None
+) -> pd.Series:
     """Mask a column by character class: all of each value, or its first or last n characters
-    (first, last), or all but them (show_first, show_last)."""
+    (first, last), or all but them (show_first, show_last). `arrow`: the column as a pyarrow
+    StringArray, if the caller has one (ColumnContext.arrow)."""
     import numpy as np
     import pyarrow as pa
 
@@ -139,11 +146,15 @@ def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.
     table = _byte_table(params)
     if table is None or len(column) == 0:
         return map_values(column, one)
-    values = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    values = (
+        arrow
+        if arrow is not None and arrow.offset == 0 and len(arrow) == len(column)
+        else pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    )
     data, offsets = string_bytes(values)
-    lengths = np.diff(offsets)
-    covered = _covered(offsets.astype(np.int32), lengths, len(data), mode, n)
-    out = table[data] if covered is None else np.where(covered, table[data], data)
+    masked_bytes = np.frombuffer(bytearray(data).translate(table), dtype=np.uint8)
+    covered = _covered(np.diff(offsets), mode, n)
+    out = masked_bytes if covered is None else np.where(covered, masked_bytes, data)
     # Rows holding any byte outside printable ASCII are done one by one, below.
     other_rows = rows_with((data - np.uint8(0x20)) > np.uint8(0x5E), offsets)
     result = pa.StringArray.from_buffers(
@@ -161,8 +172,8 @@ def masked(column: pd.Series, params: MaskParams, mode: Mode, n: int = 0) -> pd.
     params=MaskParams,
     check_type=text_only,
 )
-def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Series:
-    return masked(column, params, "all")
+def mask(column: pd.Series, params: MaskParams, ctx: ColumnContext) -> pd.Series:
+    return masked(column, params, "all", arrow=ctx.arrow)
 
 
 @register(
@@ -171,8 +182,8 @@ def mask(column: pd.Series, params: MaskParams, _ctx: ColumnContext) -> pd.Serie
     params=MaskNParams,
     check_type=text_only,
 )
-def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    return masked(column, params, "first", params.n)
+def mask_first(column: pd.Series, params: MaskNParams, ctx: ColumnContext) -> pd.Series:
+    return masked(column, params, "first", params.n, ctx.arrow)
 
 
 @register(
@@ -181,8 +192,8 @@ def mask_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> p
     params=MaskNParams,
     check_type=text_only,
 )
-def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    return masked(column, params, "last", params.n)
+def mask_last(column: pd.Series, params: MaskNParams, ctx: ColumnContext) -> pd.Series:
+    return masked(column, params, "last", params.n, ctx.arrow)
 
 
 @register(
@@ -191,8 +202,8 @@ def mask_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd
     params=MaskNParams,
     check_type=text_only,
 )
-def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    return masked(column, params, "show_first", params.n)
+def mask_show_first(column: pd.Series, params: MaskNParams, ctx: ColumnContext) -> pd.Series:
+    return masked(column, params, "show_first", params.n, ctx.arrow)
 
 
 @register(
@@ -201,5 +212,5 @@ def mask_show_first(column: pd.Series, params: MaskNParams, _ctx: ColumnContext)
     params=MaskNParams,
     check_type=text_only,
 )
-def mask_show_last(column: pd.Series, params: MaskNParams, _ctx: ColumnContext) -> pd.Series:
-    return masked(column, params, "show_last", params.n)
+def mask_show_last(column: pd.Series, params: MaskNParams, ctx: ColumnContext) -> pd.Series:
+    return masked(column, params, "show_last", params.n, ctx.arrow)

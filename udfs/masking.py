@@ -71,7 +71,7 @@ class RecordMasker:
         batch = {
             f.name: _udf_column(parsed.columns[f.name], f.input_type) for f in self.policy.fields
         }
-        masked = self.mask_batch(batch, source_ref)
+        masked = self.mask_batch(batch, source_ref, parsed.arrow)
         valid = np.array(parsed.valid, dtype=bool)
         # What a rejected row leaves behind (nothing, in the usual batch where all are valid),
         # in the order of VERDICT_COLUMNS: PyFlink reads the result's columns by position.
@@ -94,8 +94,14 @@ class RecordMasker:
             out[name] = masked[name].where(valid, None)
         return pd.DataFrame(out, index=pd.RangeIndex(len(payloads)))
 
-    def mask_batch(self, batch: dict[str, pd.Series], source_ref: pd.Series) -> pd.DataFrame:
-        """Mask one batch. `batch` holds every policy field as a column of equal length."""
+    def mask_batch(
+        self,
+        batch: dict[str, pd.Series],
+        source_ref: pd.Series,
+        arrow: dict[str, Any] | None = None,
+    ) -> pd.DataFrame:
+        """Mask one batch. `batch` holds every policy field as a column of equal length;
+        `arrow` may hold some of them as pyarrow StringArrays too (see ParsedBatch.arrow)."""
         size = len(source_ref)
         index = pd.RangeIndex(size)
         batch = {name: col.reset_index(drop=True) for name, col in batch.items()}
@@ -104,7 +110,9 @@ class RecordMasker:
         for rule in self.policy.masked:
             column = batch[rule.name]
             memo = self.memos.setdefault(rule.name, {})
-            ctx = ColumnContext(rule.name, rule.input_type, self.keys, batch, memo)
+            ctx = ColumnContext(
+                rule.name, rule.input_type, self.keys, batch, memo, (arrow or {}).get(rule.name)
+            )
             masked[rule.name] = rule.operator.apply(column, rule.params, ctx).set_axis(index)
             present.append(column.notna().to_numpy())
         key_id = pd.Series([self.key_id] * size, index=index, dtype=object)

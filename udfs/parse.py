@@ -43,6 +43,10 @@ class ParsedBatch:
 
     columns: dict[str, Sequence[Any]]  # lists, or numpy object arrays from the fast path
     errors: list[Reject | None] = field(default_factory=list)
+    # STRING columns as the pyarrow arrays Arrow's reader produced, where they hold exactly the
+    # column's values (a batch whose every row it vouched for): operators that work on Arrow's
+    # buffers take them as they are instead of converting the Python strings back.
+    arrow: dict[str, Any] = field(default_factory=dict)
 
     @property
     def valid(self) -> list[bool]:
@@ -335,9 +339,11 @@ def _pandas_timestamps(text: Any) -> tuple[Any, Any]:
     return values, missing
 
 
-def _parse_flat(payloads: list[bytes], policy: Policy) -> tuple[dict[str, list[Any]], Any] | None:
-    """Columns of flat records parsed by Arrow and a mask of rows to re-check one by one;
-    None when Arrow refuses the batch."""
+def _parse_flat(
+    payloads: list[bytes], policy: Policy
+) -> tuple[dict[str, list[Any]], Any, dict[str, Any]] | None:
+    """Columns of flat records parsed by Arrow, a mask of rows to re-check one by one, and the
+    STRING columns as Arrow read them; None when Arrow refuses the batch."""
     import io
 
     import numpy as np
@@ -358,6 +364,7 @@ def _parse_flat(payloads: list[bytes], policy: Policy) -> tuple[dict[str, list[A
         return None
     doubtful = np.zeros(len(payloads), dtype=bool)
     columns: dict[str, list[Any]] = {}
+    strings: dict[str, Any] = {}
     for rule in policy.fields:
         column = table.column(rule.name).combine_chunks()
         values, unsure = _column_values(column, rule.input_type)
@@ -365,7 +372,9 @@ def _parse_flat(payloads: list[bytes], policy: Policy) -> tuple[dict[str, list[A
         if rule.required:
             doubtful |= ~column.is_valid().to_numpy(zero_copy_only=False)
         columns[rule.name] = values
-    return columns, doubtful
+        if rule.input_type.kind == "STRING":
+            strings[rule.name] = column
+    return columns, doubtful, strings
 
 
 def _object_array(values: Sequence[Any]) -> Any:
@@ -384,7 +393,7 @@ def parse_payloads_fast(payloads: Sequence[bytes | None], policy: Policy) -> Par
     parsed = _parse_flat([payloads[i] for i in flat], policy) if flat else None
     if parsed is None:
         return parse_payloads(payloads, policy)
-    flat_columns, doubtful = parsed
+    flat_columns, doubtful, strings = parsed
     names = [f.name for f in policy.fields]
     errors: list[Reject | None] = [None] * len(payloads)
     columns: dict[str, Any] = {}
@@ -400,10 +409,11 @@ def parse_payloads_fast(payloads: Sequence[bytes | None], policy: Policy) -> Par
     recheck_rows = np.ones(len(payloads), dtype=bool)  # rows Arrow did not take ...
     recheck_rows[flat] = doubtful  # ... and rows it took but cannot vouch for
     recheck = np.flatnonzero(recheck_rows).tolist()
-    if recheck:
-        slow = parse_payloads([payloads[i] for i in recheck], policy)
-        for k, i in enumerate(recheck):
-            errors[i] = slow.errors[k]
-            for name in names:
-                columns[name][i] = slow.columns[name][k]
+    if not recheck:  # Arrow read every row as it stands: its string columns are the columns
+        return ParsedBatch(columns, errors, strings)
+    slow = parse_payloads([payloads[i] for i in recheck], policy)
+    for k, i in enumerate(recheck):
+        errors[i] = slow.errors[k]
+        for name in names:
+            columns[name][i] = slow.columns[name][k]
     return ParsedBatch(columns, errors)

@@ -34,6 +34,9 @@ class ColumnContext:
     # Results of pure per-value functions, kept across the batches of one field's rule under one
     # key ring (map_values(..., memo=ctx.memo)); None: no memo.
     memo: dict[str, Any] | None = None
+    # The column as a pyarrow StringArray holding the same values, when the parser has one (see
+    # ParsedBatch.arrow); None: operators that want Arrow convert the column themselves.
+    arrow: Any = None
 
 
 ApplyFn = Callable[[pd.Series, Any, ColumnContext], pd.Series]

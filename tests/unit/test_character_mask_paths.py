@@ -7,6 +7,7 @@ import random
 import string
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from udfs.character_mask import MaskParams, _python_one, masked
@@ -39,3 +40,7 @@ def test_vectorized_equals_per_value(mode: str, n: int, replacements: dict) -> N
     one = _python_one(mode, n, params.translation())  # type: ignore[arg-type]
     want = [None if t is None else one(t) for t in texts]
     assert sum(g != w for g, w in zip(got, want, strict=True)) == 0
+    # The same column handed over in Arrow as well (as the parser does): the same result.
+    arrow = pa.array(texts, type=pa.string())
+    from_arrow = masked(pd.Series(texts, dtype=object), params, mode, n, arrow)  # type: ignore[arg-type]
+    assert sum(g != w for g, w in zip(from_arrow.tolist(), want, strict=True)) == 0

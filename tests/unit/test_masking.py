@@ -157,3 +157,30 @@ def test_mask_payloads_returns_the_result_columns_in_order_with_verdicts() -> No
     assert out["_payload_digest"][0] is None and out["_payload_digest"][1] is not None
     assert out["_payload_shape"][0] is None and out["_payload_shape"][1] is not None
     assert out["masked_fields"].tolist() == ["ssn,cid", None, "ssn,cid"]
+
+
+def test_masking_with_the_parsers_arrow_columns_equals_masking_without() -> None:
+    # Character masks take a STRING column's Arrow form when the parser hands it over; the
+    # masked batch (digests included) must not depend on it. Both reference policies.
+    import json
+
+    from maskstream.config import PROJECT_DIR
+    from maskstream.generate import generate_events, generate_payments
+    from udfs.masking import _udf_column
+    from udfs.parse import parse_payloads_fast
+    from udfs.policy import load_policy
+
+    for name, events in (
+        ("customers", list(generate_events(3_000, seed=21))),
+        ("payments", list(generate_payments(3_000, seed=21))),
+    ):
+        policy = load_policy(PROJECT_DIR / "conf" / "policies" / f"{name}.yaml")
+        parsed = parse_payloads_fast([json.dumps(e).encode() for e in events], policy)
+        character_masked = {r.name for r in policy.masked if r.operator.name.startswith("mask")}
+        assert character_masked and character_masked <= set(parsed.arrow), name
+        batch = {f.name: _udf_column(parsed.columns[f.name], f.input_type) for f in policy.fields}
+        refs = pd.Series([f"file:/{name}"] * len(events))
+        with_arrow = RecordMasker(policy, KEYS).mask_batch(batch, refs, parsed.arrow)
+        without = RecordMasker(policy, KEYS).mask_batch(batch, refs)
+        differing = (with_arrow != without) & ~(with_arrow.isna() & without.isna())
+        assert int(differing.to_numpy().sum()) == 0, name

@@ -35,6 +35,12 @@ def _assert_same(payloads: list[bytes | None], policy: Policy) -> None:
     for name in slow_columns:  # compare by column; never print values of a whole batch
         differing = sum(a != b for a, b in zip(slow_columns[name], fast_columns[name], strict=True))
         assert differing == 0, f"{name}: {differing} row(s) differ"
+    for name, strings in fast.arrow.items():  # what operators may take instead of the column
+        assert strings.type == "string" and len(strings) == len(payloads)
+        differing = sum(
+            a != b for a, b in zip(strings.to_pylist(), fast.columns[name], strict=True)
+        )
+        assert differing == 0, f"{name}: {differing} Arrow value(s) differ from the column"
 
 
 def test_same_on_generated_customers() -> None:
@@ -145,10 +151,13 @@ def test_clean_batches_take_the_vectorized_path(monkeypatch: pytest.MonkeyPatch)
     batch = udfs.parse.parse_payloads_fast(events, CUSTOMERS)
     assert all(e is None for e in batch.errors)
     assert sum(slow_rows) == 0
+    strings = {f.name for f in CUSTOMERS.fields if f.input_type.kind == "STRING"}
+    assert set(batch.arrow) == strings
     # One broken record costs one row on the slow path, not the batch.
     parse_payloads_fast_mixed = udfs.parse.parse_payloads_fast([*events[:10], b"{bad"], CUSTOMERS)
     assert parse_payloads_fast_mixed.errors[-1].error_class == "malformed_json"
     assert slow_rows == [1]
+    assert parse_payloads_fast_mixed.arrow == {}  # a re-checked row: the columns alone count
 
 
 def test_a_lone_surrogate_is_quarantined_not_a_crash() -> None:
