@@ -10,7 +10,6 @@ the point.
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Callable
 from typing import Literal
 
@@ -18,7 +17,7 @@ import pandas as pd
 from pydantic import Field
 
 from udfs.columns import as_text, map_values
-from udfs.keys import KeyRing
+from udfs.keys import KeyRing, hmac_sha256
 from udfs.registry import ColumnContext, Params, register
 from udfs.sql_types import STRING, SqlType
 
@@ -65,19 +64,17 @@ def tokenizer(
     keys: KeyRing, *, length: int = 16, domain: str = "", lowercase: bool = False
 ) -> Callable[[object], str]:
     """A function value -> tok_<key id>_<hex HMAC-SHA256 of the value under the active key>."""
-    key = keys.active_key
+    digest = hmac_sha256(keys.active_key)
     prefix = f"{TOKEN_PREFIX}_{keys.active_id}_"
     # Length-prefixed, so no (domain, value) pair can collide with another one.
     encoded_domain = domain.encode("utf-8")
     domain_bytes = f"{len(encoded_domain)}:".encode() + encoded_domain
 
-    digest = hmac.digest
-
     def one(value: object) -> str:
         text = value if type(value) is str else as_text(value)
         if lowercase:
             text = text.lower()
-        return prefix + digest(key, domain_bytes + text.encode("utf-8"), "sha256")[:length].hex()
+        return prefix + digest(domain_bytes + text.encode("utf-8"))[:length].hex()
 
     return one
 

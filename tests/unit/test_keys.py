@@ -55,3 +55,17 @@ def test_bad_key_id_is_rejected() -> None:
 def test_keyring_repr_never_shows_material() -> None:
     ring = load_keyring({"MASKSTREAM_TOKEN_KEY": GOOD})
     assert GOOD not in repr(ring)
+
+
+@pytest.mark.parametrize("key_bytes", [0, 1, 32, 63, 64, 65, 200])
+@pytest.mark.parametrize("message_bytes", [0, 1, 55, 56, 64, 1000])
+def test_hmac_sha256_equals_the_standard_library(key_bytes: int, message_bytes: int) -> None:
+    import hmac
+
+    from udfs.keys import hmac_sha256
+
+    key = bytes((7 * i + 3) % 256 for i in range(key_bytes))
+    message = bytes((11 * i + 5) % 256 for i in range(message_bytes))
+    digest = hmac_sha256(key)
+    assert digest(message) == hmac.digest(key, message, "sha256")
+    assert digest(message + b"!") == hmac.digest(key, message + b"!", "sha256")  # reusable
