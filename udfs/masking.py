@@ -145,9 +145,13 @@ def _field_lists(names: list[str], present: list[np.ndarray], size: int) -> np.n
     if not names:
         return np.full(size, "", dtype=object)
     matrix = np.stack(present, axis=1)
-    patterns, rows = np.unique(matrix, axis=0, return_inverse=True)
+    # Each row's pattern as a short byte string (8 fields a byte): np.unique sorts those fast,
+    # where unique rows of a boolean matrix (axis=0) took ~5 µs a row.
+    packed = np.packbits(matrix, axis=1)
+    patterns = np.ascontiguousarray(packed).view(f"S{packed.shape[1]}").ravel()
+    _, first, rows = np.unique(patterns, return_index=True, return_inverse=True)
     texts = np.array(
-        [",".join(n for n, has in zip(names, p, strict=True) if has) for p in patterns],
+        [",".join(n for n, has in zip(names, matrix[i], strict=True) if has) for i in first],
         dtype=object,
     )
     return texts[rows.reshape(-1)]

@@ -74,13 +74,12 @@ MIN_RECORD_VALUE = 4
 def _replace_record_values(
     texts: list[object], fields: tuple[str, ...], ctx: ColumnContext
 ) -> list[object]:
-    columns = [(f"<{name.upper()}>", ctx.batch[name].to_numpy(dtype=object)) for name in fields]
+    placeholders = [f"<{name.upper()}>" for name in fields]
+    columns = [ctx.batch[name].tolist() for name in fields]  # lists: cheap to walk row by row
     out: list[object] = []
-    for i, value in enumerate(texts):
-        text = value
+    for text, *knowns in zip(texts, *columns, strict=True):
         if isinstance(text, str):
-            for placeholder, column in columns:
-                known = column[i]
+            for placeholder, known in zip(placeholders, knowns, strict=True):
                 if isinstance(known, str) and len(known) >= MIN_RECORD_VALUE and known in text:
                     text = text.replace(known, placeholder)
         out.append(text)

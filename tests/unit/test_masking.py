@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 
 from udfs.digest import row_digests
 from udfs.keys import KeyRing
@@ -184,3 +185,22 @@ def test_masking_with_the_parsers_arrow_columns_equals_masking_without() -> None
         without = RecordMasker(policy, KEYS).mask_batch(batch, refs)
         differing = (with_arrow != without) & ~(with_arrow.isna() & without.isna())
         assert int(differing.to_numpy().sum()) == 0, name
+
+
+@pytest.mark.parametrize("fields", [1, 7, 8, 9, 17, 70])
+def test_field_lists_name_exactly_the_present_fields_of_each_row(fields: int) -> None:
+    # Built once per pattern of present fields; must equal the row-by-row definition for any
+    # number of fields (patterns are packed 8 fields a byte, trailing zero bytes included).
+    import numpy as np
+
+    from udfs.masking import _field_lists
+
+    rng = np.random.default_rng(fields)
+    names = [f"f{i}" for i in range(fields)]
+    present = [rng.random(500) < p for p in rng.uniform(0.0, 1.0, fields)]
+    present[0][:3] = False  # some rows with nothing present in the first byte
+    got = _field_lists(names, present, 500)
+    want = [",".join(n for n, col in zip(names, present) if col[r]) for r in range(500)]
+    assert sum(g != w for g, w in zip(got.tolist(), want, strict=True)) == 0
+    everything_missing = _field_lists(names, [np.zeros(4, dtype=bool)] * fields, 4)
+    assert everything_missing.tolist() == [""] * 4
