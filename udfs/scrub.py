@@ -77,7 +77,8 @@ def _replace_record_values(
     placeholders = [f"<{name.upper()}>" for name in fields]
     columns = [ctx.batch[name].tolist() for name in fields]  # lists: cheap to walk row by row
     out: list[object] = []
-    for text, *knowns in zip(texts, *columns, strict=True):
+    for value, *knowns in zip(texts, *columns, strict=True):
+        text = value
         if isinstance(text, str):
             for placeholder, known in zip(placeholders, knowns, strict=True):
                 if isinstance(known, str) and len(known) >= MIN_RECORD_VALUE and known in text:

@@ -200,7 +200,8 @@ def test_field_lists_name_exactly_the_present_fields_of_each_row(fields: int) ->
     present = [rng.random(500) < p for p in rng.uniform(0.0, 1.0, fields)]
     present[0][:3] = False  # some rows with nothing present in the first byte
     got = _field_lists(names, present, 500)
-    want = [",".join(n for n, col in zip(names, present) if col[r]) for r in range(500)]
+    rows = zip(*present, strict=True)
+    want = [",".join(n for n, has in zip(names, row, strict=True) if has) for row in rows]
     assert sum(g != w for g, w in zip(got.tolist(), want, strict=True)) == 0
     everything_missing = _field_lists(names, [np.zeros(4, dtype=bool)] * fields, 4)
     assert everything_missing.tolist() == [""] * 4
