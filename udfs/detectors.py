@@ -263,7 +263,7 @@ def detect_column(
     safe = [t.translate(_SAFE) if (_OPEN in t or _CLOSE in t) else t for t in texts]
     marked = pc.replace_substring_regex(
         pa.array(safe, type=pa.string()), _CANDIDATES, _OPEN + "\\0" + _CLOSE
-    ).to_pylist()
+    ).to_numpy(zero_copy_only=False)
     results: list[list[Detection]] = []
     for text, mark in zip(safe, marked, strict=True):
         results.append(_from_marked(text, mark, entities) if _OPEN in mark else [])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from udfs.columns import as_text, rows_with, string_bytes
+from udfs.columns import as_text, map_values, rows_with, string_bytes
 from udfs.sql_types import SqlType, millis_text
 
 
@@ -50,6 +50,13 @@ _RENDERERS: dict[str, Callable[[Any], str]] = {
 }
 
 
+# Types whose equal values always render alike (Decimal("1.0") == Decimal("1") == 1.0, all "1";
+# True == 1, both "true"): rendered once per distinct value of a batch, since buckets, dates and
+# flags repeat. INT and BIGINT only when every value is an int (True == 1 but "True" != "1");
+# never DOUBLE (0.0 == -0.0).
+_RENDERED_ONCE_PER_VALUE = frozenset({"DECIMAL", "DATE", "BOOLEAN"})
+
+
 def _timestamps(values: np.ndarray, nulls: np.ndarray) -> list[str | None] | None:
     """Naive timestamps rendered like millis_text(v, "T"), a column at a time; None when the
     column holds anything else (zoned values, text), which then goes value by value."""
@@ -77,6 +84,10 @@ def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
         if rendered is not None:
             return rendered
     fn = _RENDERERS[sql_type.kind]
+    if sql_type.kind in _RENDERED_ONCE_PER_VALUE or (
+        sql_type.kind in ("INT", "BIGINT") and all(type(v) is int for v in values[~nulls])
+    ):
+        return map_values(column, fn).tolist()
     return [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
 
 

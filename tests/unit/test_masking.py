@@ -80,6 +80,31 @@ def test_digest_rendering_is_independent_of_representation() -> None:
     assert left == right
 
 
+@pytest.mark.parametrize(
+    ("type_sql", "values"),
+    [
+        ("DECIMAL(12, 2)", [Decimal("1.0"), Decimal("1.00"), 1.0, Decimal("-0.00"), None, 2.5]),
+        ("DATE", [dt.date(2020, 1, 2), dt.datetime(2020, 1, 2, 5), "2020-01-02", None]),
+        ("DATE", [pd.Timestamp("2021-03-04 10:00"), dt.date(2021, 3, 4), float("nan")]),
+        ("BOOLEAN", [True, 1, 1.0, "true", "TRUE", False, 0, "no", None]),
+        ("INT", [1, 1, 2, None, 7, 7]),  # all ints: once per distinct value
+        ("INT", [1, True, 1.0, "1", None]),  # equal, yet rendered apart: value by value
+        ("BIGINT", [2**62, 2**62, -(2**62), None]),
+    ],
+)
+def test_rendering_once_per_distinct_value_equals_rendering_each(
+    type_sql: str, values: list
+) -> None:
+    # Rendering repeats once per distinct value of a batch where equal values render alike;
+    # every value must still render exactly as its own renderer says.
+    from udfs.digest import _RENDERERS, render_column
+
+    sql_type = parse_sql_type(type_sql)
+    one = _RENDERERS[sql_type.kind]
+    want = [None if pd.isna(v) else one(v) for v in values]
+    assert render_column(pd.Series(values, dtype=object), sql_type) == want
+
+
 # --- the memo: per-value results kept across batches -------------------------------------
 
 
