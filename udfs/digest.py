@@ -73,12 +73,13 @@ def _timestamps(values: np.ndarray, nulls: np.ndarray) -> list[str | None] | Non
     return out.tolist()
 
 
-def render_column(column: pd.Series, sql_type: SqlType) -> list[str | None]:
+def render_column(column: pd.Series, sql_type: SqlType) -> Sequence[Any]:
+    """Each value's canonical text, None (or NaN, for STRING) where it is null."""
     values = column.to_numpy(dtype=object)
-    nulls = pd.isna(values)
     if sql_type.kind == "STRING":
-        # Text renders as itself: only nulls (None or NaN) need replacing.
-        return np.where(nulls, None, values).tolist()
+        # Text renders as itself; nulls (None or NaN) become JSON null in _json_tokens.
+        return values
+    nulls = pd.isna(values)
     if sql_type.kind == "TIMESTAMP(3)":
         rendered = _timestamps(values, nulls)
         if rendered is not None:
@@ -95,7 +96,7 @@ def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
     """The hex SHA-256 of each row's canonical JSON array of rendered values:
     json.dumps(row, ensure_ascii=False, separators=(",", ":")), built a column at a time."""
     rendered = [render_column(col, t) for col, t in columns]
-    if not rendered or not rendered[0]:
+    if not rendered or len(rendered[0]) == 0:
         return []
     import pyarrow.compute as pc
 
@@ -111,13 +112,13 @@ def row_digests(columns: Sequence[tuple[pd.Series, SqlType]]) -> list[str]:
     return [sha(view[a:b]).hexdigest() for a, b in itertools.pairwise(bounds)]
 
 
-def _json_tokens(values: list[str | None]) -> Any:
+def _json_tokens(values: Sequence[Any]) -> Any:
     """Each rendered value as its JSON token (ensure_ascii=False): "text" or null. Text with
     quotes, backslashes or control characters is encoded by json; the rest is only quoted."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(values, type=pa.string())
+    text = pa.array(values, type=pa.string(), from_pandas=True)  # None and NaN: null
     quoted = pc.binary_join_element_wise('"', text, '"', "")
     data, offsets = string_bytes(text)
     escape = rows_with((data < 0x20) | (data == ord('"')) | (data == ord("\\")), offsets)

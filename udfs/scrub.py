@@ -74,16 +74,19 @@ MIN_RECORD_VALUE = 4
 def _replace_record_values(
     texts: list[object], fields: tuple[str, ...], ctx: ColumnContext
 ) -> list[object]:
-    placeholders = [f"<{name.upper()}>" for name in fields]
-    columns = [ctx.batch[name].tolist() for name in fields]  # lists: cheap to walk row by row
-    out: list[object] = []
-    for value, *knowns in zip(texts, *columns, strict=True):
-        text = value
-        if isinstance(text, str):
-            for placeholder, known in zip(placeholders, knowns, strict=True):
-                if isinstance(known, str) and len(known) >= MIN_RECORD_VALUE and known in text:
-                    text = text.replace(known, placeholder)
-        out.append(text)
+    """Each row's own values of `fields` (at least MIN_RECORD_VALUE characters) replaced by a
+    placeholder in its text, field after field: one pass over the rows per field."""
+    out = list(texts)
+    for name in fields:
+        placeholder = f"<{name.upper()}>"
+        knowns = [
+            v if type(v) is str and len(v) >= MIN_RECORD_VALUE else None
+            for v in ctx.batch[name].tolist()
+        ]
+        out = [
+            t.replace(k, placeholder) if (k is not None and type(t) is str and k in t) else t
+            for t, k in zip(out, knowns, strict=True)
+        ]
     return out
 
 

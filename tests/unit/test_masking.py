@@ -80,6 +80,33 @@ def test_digest_rendering_is_independent_of_representation() -> None:
     assert left == right
 
 
+def test_row_digest_is_the_sha256_of_the_rows_canonical_json() -> None:
+    # The definition a verifier recomputes: json.dumps(row, ensure_ascii=False,
+    # separators=(",", ":")) of the rendered values; text nulls may come as None or NaN.
+    import hashlib
+    import json
+
+    texts = ["plain", None, float("nan"), 'a "quote"', "back\\slash", "tab\tnew\nline", "é€😀"]
+    ints = [1, 2, None, 4, 5, 6, 7]
+    digests = row_digests(
+        [
+            (pd.Series(texts, dtype=object), SqlType("STRING")),
+            (pd.Series(ints, dtype=object), SqlType("INT")),
+        ]
+    )
+    rows = [
+        [None if isinstance(t, float) else t, None if i is None else str(i)]
+        for t, i in zip(texts, ints, strict=True)
+    ]
+    want = [
+        hashlib.sha256(
+            json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+        for row in rows
+    ]
+    assert digests == want
+
+
 @pytest.mark.parametrize(
     ("type_sql", "values"),
     [
