@@ -29,7 +29,7 @@ from maskstream.config import PROJECT_DIR
 from maskstream.generate import generate_events
 from udfs.keys import KeyRing, load_keyring
 from udfs.masking import _udf_column
-from udfs.parse import parse_payloads_fast as parse_payloads
+from udfs.parse import parse_payloads_fast
 from udfs.policy import Policy, load_policy
 from udfs.registry import ColumnContext, Operator, all_operators, get_operator
 from udfs.sql_types import SqlType
@@ -94,7 +94,7 @@ class Columns:
 
     def __init__(self, policy: Policy, size: int):
         events = [json.dumps(e).encode() for e in generate_events(min(size, SAMPLE_EVENTS))]
-        parsed = parse_payloads(events, policy)
+        parsed = parse_payloads_fast(events, policy)
         assert all(parsed.valid), "the generator writes valid events"
         self._parsed = parsed.columns
         self._arrow = parsed.arrow
