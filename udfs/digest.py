@@ -79,15 +79,15 @@ def render_column(column: pd.Series, sql_type: SqlType) -> Sequence[Any]:
     if sql_type.kind == "STRING":
         # Text renders as itself; nulls (None or NaN) become JSON null in _json_tokens.
         return values
+    fn = _RENDERERS[sql_type.kind]
+    if sql_type.kind in _RENDERED_ONCE_PER_VALUE:
+        return map_values(column, fn).tolist()  # map_values finds the nulls itself
     nulls = pd.isna(values)
     if sql_type.kind == "TIMESTAMP(3)":
         rendered = _timestamps(values, nulls)
         if rendered is not None:
             return rendered
-    fn = _RENDERERS[sql_type.kind]
-    if sql_type.kind in _RENDERED_ONCE_PER_VALUE or (
-        sql_type.kind in ("INT", "BIGINT") and all(type(v) is int for v in values[~nulls])
-    ):
+    if sql_type.kind in ("INT", "BIGINT") and all(type(v) is int for v in values[~nulls]):
         return map_values(column, fn).tolist()
     return [None if null else fn(v) for v, null in zip(values, nulls, strict=True)]
 
