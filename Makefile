@@ -72,8 +72,8 @@ run-kafka: venv key jars ## Produce sample events to the local broker and mask t
 	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --env kafka --bounded
 	$(MS) consume --topic customers.masked --max 2
 
-test-unit: venv ## Run the fast unit tests only
-	$(PY) -m pytest tests/unit
+test-unit: venv ## Run the fast tests only: no JVM, no jars, no broker (tests/unit and bench/'s own checks)
+	$(PY) -m pytest tests/unit bench
 
 bench: venv jars ## Benchmark suite: copy, native SQL, mask job, row UDFs on $(BENCH_ROWS) events; per-operator values/s
 	$(PY) bench/suite.py --rows $(BENCH_ROWS)
@@ -114,9 +114,10 @@ session-up: venv jars ## Start a standalone session cluster from the PyFlink whe
 session-down: ## Stop the standalone session cluster
 	@bash scripts/session-cluster.sh down
 
-lint: venv ## Check lint and formatting (ruff)
+lint: venv ## Check lint, formatting (ruff) and the layer contracts maskstream -> jobs -> udfs (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv ## Format the code (ruff)
 	$(VENV)/bin/ruff format .

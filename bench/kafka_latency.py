@@ -13,9 +13,10 @@ import time
 import uuid
 from pathlib import Path
 
-from maskstream.config import load_config
+from jobs.config import load_config
 from maskstream.generate import generate_events
-from maskstream.kafka_io import DEFAULT_BOOTSTRAP, consume, create_topic, produce
+from maskstream.kafka_io import consume, create_topic, produce
+from maskstream.options import DEFAULT_BOOTSTRAP
 
 
 def _config(name: str, work: Path, **variables: str):  # type: ignore[no-untyped-def]
@@ -39,8 +40,8 @@ def _topics(name: str) -> None:
 
 
 def _start(config):  # type: ignore[no-untyped-def]
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     t_env = create_table_env(config.flink)
     return t_env.execute_sql(build(t_env, config).insert_sql)

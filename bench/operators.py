@@ -20,21 +20,23 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from maskstream.config import PROJECT_DIR
 from maskstream.generate import generate_events
-from udfs.keys import KeyRing, load_keyring
-from udfs.masking import _udf_column
-from udfs.parse import parse_payloads_fast
-from udfs.policy import Policy, load_policy
-from udfs.registry import ColumnContext, Operator, all_operators, get_operator
+from udfs.crypto.keys import KeyRing, load_keyring
+from udfs.operators import ColumnContext, Operator, all_operators, get_operator
+from udfs.policy.model import Policy, load_policy
+from udfs.records.masking import _udf_column
+from udfs.records.parse_fast import parse_payloads_fast
 from udfs.sql_types import SqlType
 
-POLICY_FILE = PROJECT_DIR / "conf" / "policies" / "customers.yaml"
+REPO = Path(__file__).resolve().parent.parent  # the checkout this benchmark belongs to
+
+POLICY_FILE = REPO / "conf" / "policies" / "customers.yaml"
 # Distinct generated events; repeated up to --values (the generator draws from 5,000 customers).
 SAMPLE_EVENTS = 50_000
 REPEATS = 3  # at least; up to MAX_REPEATS while the runs so far took under BUDGET_S

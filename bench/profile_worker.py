@@ -14,14 +14,14 @@ import time
 
 import pandas as pd
 
-from maskstream.config import load_config
+from jobs.config import load_config
 from maskstream.generate import generate_events
-from udfs.keys import load_keyring
-from udfs.masking import RecordMasker
-from udfs.policy import load_policy
+from udfs.crypto.keys import load_keyring
+from udfs.policy.model import load_policy
+from udfs.records.masking import RecordMasker
 
 STAGES = {
-    "parse (Arrow JSON reader + checks)": "parse.py:.*parse_payloads_fast",
+    "parse (Arrow JSON reader + checks)": "parse_fast.py:.*parse_payloads_fast",
     "operators + digest (mask_batch)": "masking.py:.*mask_batch",
     "  row digest": "digest.py:.*row_digests",
     "  scrub (free text)": "scrub.py:.*scrub",

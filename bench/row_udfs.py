@@ -3,7 +3,7 @@ non-pandas) PyFlink scalar functions, one per operator kind, used by
 sql/bench/customers_row_mask.sql. Each call masks one value in plain Python with the project's
 per-value helpers (key ring, tokenizer, translation tables, date shifts, detectors), so the
 results equal the vectorized operators' where the semantics are meant to be identical
-(tests/unit/test_bench_sql.py).
+(bench/test_bench_sql.py).
 
 Parameters are SQL literals in the order the policy (and Hive, for the character masks) names
 them, e.g. `row_mask_show_last(ssn, 4, 'X', 'x', '*')`. Keys are read in `open()` on the worker,
@@ -22,16 +22,16 @@ from typing import Any
 from pyflink.table import DataTypes
 from pyflink.table.udf import FunctionContext, ScalarFunction, UserDefinedFunctionWrapper, udf
 
-from udfs.character_mask import MaskParams
 from udfs.columns import as_text
-from udfs.date_shift import shift_days
-from udfs.detectors import detect
-from udfs.email_mask import EmailParams, _protector
-from udfs.generalize import _bucket_fn
-from udfs.hashing import tokenizer
-from udfs.keys import KeyRing, load_keyring
-from udfs.registry import ColumnContext
-from udfs.scrub import MIN_RECORD_VALUE, _replace
+from udfs.crypto.keys import KeyRing, load_keyring
+from udfs.detection.detectors import detect
+from udfs.operators import ColumnContext
+from udfs.operators.character_mask import MaskParams
+from udfs.operators.date_shift import shift_days
+from udfs.operators.email_mask import EmailParams, _protector
+from udfs.operators.generalize import _bucket_fn
+from udfs.operators.hashing import tokenizer
+from udfs.operators.scrub import MIN_RECORD_VALUE, _replace
 from udfs.sql_types import STRING, SqlType
 
 # The only DECIMAL the customers policy generalizes: account_balance DECIMAL(12, 2).

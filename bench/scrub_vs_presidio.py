@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scrub_corpus import Note, make_corpus
-from udfs.detectors import detect
+from maskstream.scrub_corpus import Note, make_corpus
+from udfs.detection.detectors import detect
 
 PRESIDIO_TYPES = {
     "CREDIT_CARD": "CREDIT_CARD",
@@ -58,8 +58,8 @@ def score(name: str, notes: list[Note], found: list[Spans], seconds: float) -> N
 def run_maskstream(notes: list[Note]) -> tuple[list[Spans], float]:
     import pandas as pd
 
-    from udfs.keys import KeyRing
-    from udfs.registry import ColumnContext, get_operator
+    from udfs.crypto.keys import KeyRing
+    from udfs.operators import ColumnContext, get_operator
     from udfs.sql_types import STRING
 
     texts = pd.Series([n.text for n in notes], dtype=object)

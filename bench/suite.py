@@ -32,18 +32,20 @@ from types import ModuleType
 
 from pyflink.table import TableEnvironment
 
+from jobs.config import JobConfig, load_config
+from jobs.flink_env import create_table_env
 from jobs.mask_job import build, check_schema, define_table, run_sql_file
-from maskstream.config import PROJECT_DIR, JobConfig, load_config
-from maskstream.flink_env import create_table_env
+from jobs.sql_files import load_sql_file
 from maskstream.generate import write_events
 from maskstream.records import committed_files, count_rows
-from maskstream.sql_files import load_sql_file
-from udfs.flink_udf import TIMING_FILE_ENV
-from udfs.keys import load_keyring
-from udfs.policy import Policy, load_policy
+from udfs.crypto.keys import load_keyring
+from udfs.flink.mask_function import TIMING_FILE_ENV
+from udfs.policy.model import Policy, load_policy
+
+REPO = Path(__file__).resolve().parent.parent  # the checkout this benchmark belongs to
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCH_SQL = PROJECT_DIR / "sql" / "bench"
+BENCH_SQL = REPO / "sql" / "bench"
 ARROW_BATCH = "python.fn-execution.arrow.batch.size"
 BUNDLE_SIZE = "python.fn-execution.bundle.size"
 BUNDLE_TIME = "python.fn-execution.bundle.time"
@@ -257,7 +259,7 @@ VARIANTS = (
     Variant("c", "maskstream mask job", prepare_mask_job),
     Variant("d", "row-at-a-time Python UDFs", prepare_row_udfs),
 )
-POLICY_FILE = PROJECT_DIR / "conf" / "policies" / "customers.yaml"
+POLICY_FILE = REPO / "conf" / "policies" / "customers.yaml"
 
 
 def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: str) -> Result:

@@ -16,12 +16,12 @@ from jobs.audit_projection import (
     compile_scan_view,
     compile_window_query,
 )
-from jobs.mask_job import date_partitioned, define_table
-from maskstream.config import JobConfig, config_from_job_args
-from maskstream.flink_env import create_stream_table_env
-from udfs.audit_scan import scanned_fields
-from udfs.flink_audit import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
-from udfs.policy import Policy, event_time_field, load_policy, table_name
+from jobs.config import JobConfig, config_from_job_args
+from jobs.flink_env import create_stream_table_env
+from jobs.tables import date_partitioned, define_table
+from udfs.detection.audit_scan import scanned_fields
+from udfs.flink.audit_functions import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
+from udfs.policy.model import Policy, event_time_field, load_policy, table_name
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ and the insert of leak-sentinel hits."""
 from __future__ import annotations
 
 from jobs.mask_projection import date_partition_sql
-from udfs.detectors import ENTITY_TYPES
-from udfs.policy import Policy, event_time_field, table_name
+from udfs.detection.detectors import ENTITY_TYPES
+from udfs.policy.model import Policy, event_time_field, table_name
 
 
 def scan_view_name(policy: Policy) -> str:

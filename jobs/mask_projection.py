@@ -4,7 +4,8 @@ table, rejected ones to the quarantine table, in one statement set."""
 
 from __future__ import annotations
 
-from udfs.policy import Policy, event_time_field, table_name
+from udfs.policy.model import Policy, event_time_field, table_name
+from udfs.policy.sink import COMPUTED_METADATA, QUARANTINE_COLUMNS, SINK_METADATA, VERDICT_FIELDS
 
 # The partition column of the filesystem tables: the event date, yyyy-MM-dd.
 DATE_PARTITION = "dt"
@@ -31,15 +32,23 @@ def compile_view(policy: Policy, function: str) -> str:
     )
 
 
+def _given(policy: Policy, name: str) -> str:
+    """The value of a column the masking function does not compute."""
+    constants = {
+        "dataset": f"'{policy.dataset}'",
+        "policy_version": f"CAST({policy.version} AS INT)",
+    }
+    return constants.get(name, _q(name))  # source_ref comes from the source table
+
+
 def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
     """Both INSERTs, as one statement set the planner runs as one job (the UDF runs once).
     With `date_partition`, masked rows also get the `dt` partition of their event date."""
     lines = [f"  `m`.{_q(f.name)} AS {_q(f.name)},  -- {f.describe()}" for f in policy.fields]
-    lines.append(f"  CAST({policy.version} AS INT) AS `policy_version`,")
-    lines.append("  `m`.`token_key_id` AS `token_key_id`,")
-    lines.append("  `source_ref`,")
-    lines.append("  `m`.`masked_fields` AS `masked_fields`,")
-    lines.append("  `m`.`row_digest` AS `row_digest`")
+    for c in SINK_METADATA:
+        value = f"`m`.{_q(c.name)}" if c.name in COMPUTED_METADATA else _given(policy, c.name)
+        lines.append(f"  {value} AS {_q(c.name)},")
+    lines[-1] = lines[-1].removesuffix(",")
     if date_partition:
         lines[-1] += ","
         lines.append("  " + date_partition_sql(f"`m`.{_q(event_time_field(policy))}"))
@@ -48,11 +57,13 @@ def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
         f"INSERT INTO {_q(table_name(policy, 'masked'))}\nSELECT\n" + "\n".join(lines) + "\n"
         f"FROM {view}\nWHERE `m`.`_status` = 'ok'"
     )
+    quarantined = [
+        f"`m`.{_q('_' + c.name)}" if c.name in VERDICT_FIELDS else _given(policy, c.name)
+        for c in QUARANTINE_COLUMNS
+    ]
     quarantine = (
         f"INSERT INTO {_q(table_name(policy, 'quarantine'))}\n"
-        f"SELECT '{policy.dataset}', CAST({policy.version} AS INT), `source_ref`,\n"
-        "  `m`.`_error_class`, `m`.`_error_field`, `m`.`_payload_digest`, `m`.`_payload_bytes`,\n"
-        "  `m`.`_payload_shape`\n"
+        f"SELECT {', '.join(quarantined)}\n"
         f"FROM {view}\nWHERE `m`.`_status` <> 'ok'"
     )
     return f"EXECUTE STATEMENT SET\nBEGIN\n{masked};\n{quarantine};\nEND"

@@ -13,8 +13,6 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
-
 
 @dataclass(frozen=True)
 class Record:

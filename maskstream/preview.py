@@ -4,33 +4,25 @@ parsing, the same masking code, the same rows."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
 from maskstream.records import render_json_value
-from udfs.keys import KeyRing
-from udfs.masking import OK, VERDICT_COLUMNS, RecordMasker
-from udfs.policy import SINK_METADATA, Policy
-from udfs.sql_types import SqlType
+from udfs.crypto.keys import KeyRing
+from udfs.policy.model import Policy
+from udfs.policy.sink import COMPUTED_METADATA, VERDICT_FIELDS, masked_types
+from udfs.records.masking import OK, VERDICT_COLUMNS, RecordMasker
 
 BATCH = 10_000
-QUARANTINE_COLUMNS = ("source_ref", "error_class", "error_field", "payload_digest",
-                      "payload_bytes", "payload_shape")  # fmt: skip
 
 
 def file_source_ref(path: Path) -> str:
     """The source coordinates the filesystem DDL computes: 'file:' + the file's path."""
     return "file:" + os.path.abspath(path)
-
-
-def sink_types(policy: Policy) -> dict[str, SqlType]:
-    """Column -> type of the masked table, in sink order."""
-    types = {f.name: f.output_type for f in policy.fields}
-    types.update(dict(SINK_METADATA))
-    return types
 
 
 def read_lines(paths: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
@@ -63,23 +55,22 @@ def _mask_chunk(
     masker: RecordMasker, chunk: list[tuple[str, bytes]]
 ) -> Iterator[tuple[bool, dict[str, Any]]]:
     policy = masker.policy
-    types = sink_types(policy)
+    types = masked_types(policy)
     refs = pd.Series([ref for ref, _ in chunk], dtype=object)
     result = masker.mask_payloads([line for _, line in chunk], refs)
     columns = {name: result[name].tolist() for name in result.columns}
+    # The columns that do not come from the masking function, as the job's INSERTs fill them.
+    constants = {"dataset": policy.dataset, "policy_version": policy.version}
+    computed = [*(f.name for f in policy.fields), *COMPUTED_METADATA]
     verdict_types = dict(VERDICT_COLUMNS)
     for i in range(len(chunk)):
+        given = {**constants, "source_ref": refs[i]}
         if columns["_status"][i] == OK:
-            row = {f.name: columns[f.name][i] for f in policy.fields}
-            row["policy_version"] = policy.version
-            row["token_key_id"] = columns["token_key_id"][i]
-            row["source_ref"] = refs[i]
-            row["masked_fields"] = columns["masked_fields"][i]
-            row["row_digest"] = columns["row_digest"][i]
+            row = {k: columns[k][i] if k in computed else given[k] for k in types}
             yield True, {k: render_json_value(v, types[k]) for k, v in row.items()}
         else:
             row = {"source_ref": refs[i]}
-            for name in QUARANTINE_COLUMNS[1:]:
+            for name in VERDICT_FIELDS:
                 row[name] = render_json_value(columns[f"_{name}"][i], verdict_types[f"_{name}"])
             yield False, row
 
@@ -87,3 +78,19 @@ def _mask_chunk(
 def preview_files(policy: Policy, paths: list[Path], keys: KeyRing) -> Iterator[dict[str, Any]]:
     """The masked rows the job writes for these files (quarantined lines left out)."""
     return (row for ok, row in mask_lines(policy, read_lines(paths), keys) if ok)
+
+
+def preview_file(
+    policy: Policy, source: Path, keys: KeyRing, out: TextIO
+) -> tuple[int, dict[str, int]]:
+    """Mask the JSON lines of `source` into `out`; returns (rows masked, quarantined by class)."""
+    from maskstream.records import dumps_row
+
+    masked, rejected = 0, Counter()
+    for ok, row in mask_lines(policy, read_lines([source]), keys):
+        if ok:
+            masked += 1
+            out.write(dumps_row(row) + "\n")
+        else:
+            rejected[row["error_class"]] += 1
+    return masked, dict(rejected)

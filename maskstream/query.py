@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from maskstream.config import CONF_DIR, JobConfig, load_config
+from jobs.config import JobConfig, load_config
+from jobs.project import find_project
+from jobs.sql_files import Statement, load_sql_file, table_options
 from maskstream.records import committed_files
-from maskstream.sql_files import Statement, load_sql_file, table_options
 
 # The tables an analyst may query, per dataset. Never `raw`.
 ANALYST_TABLES = ("masked", "audit", "leaks", "quarantine")
@@ -52,7 +53,7 @@ class _AnalystDdl:
 def _analyst_ddl(env: str, variables: dict[str, str] | None) -> Iterator[_AnalystDdl]:
     """The filesystem tables an analyst may query, of every policy's dataset in profile `env`.
     Tables of other connectors (a Kafka topic) are left out, and raw tables never appear."""
-    for policy_path in sorted((CONF_DIR / "policies").glob("*.yaml")):
+    for policy_path in sorted((find_project().conf_dir / "policies").glob("*.yaml")):
         config = load_config(env, policy=policy_path, variables=variables)
         for suffix in ANALYST_TABLES:
             ddl = config.ddl_file(suffix)
@@ -156,14 +157,22 @@ def describe_tables(tables: list[AnalystTable], out: TextIO | None = None) -> No
 def flink_init_sql(env: str = "local", variables: dict[str, str] | None = None) -> str:
     """The Flink SQL client init file: sql/analyst/flink-init.sql, then the DDL (shared column
     schema first) of every analyst table of every dataset, paths filled in from the profile."""
-    from maskstream.config import PROJECT_DIR
+    from jobs.tables import table_parts
+    from udfs.policy.model import load_policy
 
-    parts = [(PROJECT_DIR / "sql" / "analyst" / "flink-init.sql").read_text(encoding="utf-8")]
-    done: set[Path] = set()
+    project = find_project()
+    parts = [(project.sql_dir / "analyst" / "flink-init.sql").read_text(encoding="utf-8")]
+    done: set[str] = set()
     for t in _analyst_ddl(env, variables):
-        for path in t.config.table_files(t.suffix)[:-1]:  # its column schema, once
-            if path not in done:
-                parts += [s.text + ";" for s in load_sql_file(path)]
-                done.add(path)
-        parts.append(f"-- {t.ddl.relative_to(PROJECT_DIR)}\n{t.statement.text};")
+        policy = load_policy(t.config.policy_path)
+        for schema in table_parts(t.config, policy, t.suffix)[:-1]:  # its column schema, once
+            for statement in schema.statements:
+                if statement.text not in done:
+                    parts.append(statement.text + ";")
+                    done.add(statement.text)
+        parts.append(f"-- {_relative(t.ddl, project.root)}\n{t.statement.text};")
     return "\n\n".join(parts) + "\n"
+
+
+def _relative(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path

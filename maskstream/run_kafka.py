@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from maskstream.config import JobConfig
+from jobs.config import JobConfig
 
 
 def _checkpoints(checkpoint_dir: Path) -> int:
@@ -16,8 +16,8 @@ def _checkpoints(checkpoint_dir: Path) -> int:
 
 
 def run_mask_on_kafka(config: JobConfig, *, bounded: bool, savepoint: str | None) -> int:
+    from jobs.flink_env import create_table_env, stop_with_savepoint
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env, stop_with_savepoint
 
     flink = dict(config.flink)
     if savepoint:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from maskstream.config import JobConfig
+from jobs.config import JobConfig
 from maskstream.records import committed_files, count_rows, read_jsonl, read_rows
 
 
@@ -79,8 +79,8 @@ class _Progress(threading.Thread):
 
 
 def run_mask_locally(config: JobConfig) -> int:
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     input_dir = Path(config.variables["INPUT_PATH"])
     output_dir = Path(config.variables["OUTPUT_PATH"])
@@ -136,7 +136,7 @@ def run_mask_locally(config: JobConfig) -> int:
 
 def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
     """Print a few input records next to their masked rows, matched on the policy's kept id."""
-    from udfs.policy import load_policy
+    from udfs.policy.model import load_policy
 
     policy = load_policy(policy_path)
     id_field = next(
@@ -176,7 +176,7 @@ def _short(value: object, limit: int = 40) -> str:
 def run_audit_locally(config: JobConfig) -> int:
     """Run the audit job over the masked table and print what it sealed."""
     from jobs.audit_job import audit_flink_conf, build, execute
-    from maskstream.flink_env import create_stream_table_env
+    from jobs.flink_env import create_stream_table_env
 
     audit_dir = Path(config.variables["AUDIT_PATH"])
     before = set(committed_files(audit_dir)) if audit_dir.exists() else set()

@@ -10,11 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from maskstream.preview import sink_types
+from jobs.config import JobConfig
 from maskstream.records import read_table
-from udfs.digest import row_digests
-from udfs.policy import Policy, event_time_field
-from udfs.seal import canonical_window, row_set_hash, seal_hash
+from udfs.crypto.digest import row_digests
+from udfs.crypto.seal import canonical_window, row_set_hash, seal_hash
+from udfs.policy.model import Policy, event_time_field
+from udfs.policy.sink import masked_types
 from udfs.sql_types import millis_text
 
 WindowKey = tuple[int, str, str]  # policy_version, window_start, window_end
@@ -68,6 +69,18 @@ def verify(policy: Policy, masked_dir: Path, audit_dir: Path) -> VerifyReport:
     return verify_rows(policy, read_table(masked_dir), read_seals(audit_dir))
 
 
+def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
+    """Verify the masked table of the profile: its files, or its topic (read_committed)."""
+    audit_dir = Path(config.variables["AUDIT_PATH"])
+    if "MASKED_TOPIC" in config.variables:
+        from maskstream.kafka_io import consume
+
+        topic, bootstrap = config.variables["MASKED_TOPIC"], config.variables["KAFKA_BOOTSTRAP"]
+        rows = [r.value for r in consume(bootstrap, topic, timeout=600, idle=10)]
+        return verify_rows(policy, rows, read_seals(audit_dir))
+    return verify(policy, Path(config.variables["OUTPUT_PATH"]), audit_dir)
+
+
 def read_seals(audit_dir: Path) -> list[dict[str, Any]]:
     return read_table(audit_dir)
 
@@ -86,7 +99,7 @@ def verify_rows(
         first = seals[0]
         size = pd.Timestamp(first["window_end"]) - pd.Timestamp(first["window_start"])
 
-    types = sink_types(policy)
+    types = masked_types(policy)
     names = list(types)
     stored = [row.get("row_digest") for row in rows]
     columns = [

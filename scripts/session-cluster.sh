@@ -33,7 +33,7 @@ setup() {
   "$PY" - "$wheel/conf/config.yaml" "$PROJECT/conf/config.yaml" "$HOME_DIR/conf/config.yaml" "$PORT" "$PY" <<'PYEOF'
 import sys
 import yaml
-from maskstream.config import flatten
+from jobs.config import flatten
 wheel, project, out, port, python = sys.argv[1:]
 conf = flatten(yaml.safe_load(open(wheel)))
 conf.update(flatten(yaml.safe_load(open(project))))  # the project's settings win

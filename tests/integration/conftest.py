@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.config import JobConfig, load_config
+import tests.integration.worker_env  # noqa: F401  (sets the JVM's environment first)
+from jobs.config import JobConfig, load_config
 from maskstream.generate import write_events
 
 
@@ -21,7 +22,7 @@ class MaskedRun:
 
 @pytest.fixture(scope="session")
 def token_key() -> str:
-    # tests/conftest.py sets it at import time, before any JVM exists.
+    # tests/integration/worker_env.py sets it at import time, before any JVM exists.
     return os.environ["MASKSTREAM_TOKEN_KEY"]
 
 
@@ -29,8 +30,8 @@ def token_key() -> str:
 def masked_run(tmp_path_factory: pytest.TempPathFactory, token_key: str) -> MaskedRun:
     """600 events in 3 files masked with Arrow batches of 3 rows, so batch edges are crossed
     many times (a batch ends mid-file, files end mid-batch)."""
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     base = tmp_path_factory.mktemp("masked_run")
     write_events(600, base / "in", seed=7, rows_per_file=250)
@@ -64,7 +65,7 @@ def table_paths(base: Path) -> dict[str, str]:
 def run_mask_and_audit(config: JobConfig) -> None:
     from jobs import audit_job, mask_job
     from jobs.audit_job import audit_flink_conf
-    from maskstream.flink_env import create_stream_table_env, create_table_env
+    from jobs.flink_env import create_stream_table_env, create_table_env
 
     t_env = create_table_env(config.flink)
     t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
@@ -78,7 +79,7 @@ def audited_run(masked_run: MaskedRun) -> MaskedRun:
     """The audit job, run once over the masked run's real output."""
     from jobs import audit_job
     from jobs.audit_job import audit_flink_conf
-    from maskstream.flink_env import create_stream_table_env
+    from jobs.flink_env import create_stream_table_env
 
     env, st_env = create_stream_table_env(audit_flink_conf(masked_run.config))
     _, statements = audit_job.build(st_env, masked_run.config)

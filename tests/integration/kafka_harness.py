@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.config import JobConfig, load_config
+from jobs.config import JobConfig, load_config
 from maskstream.kafka_io import Record, consume, create_topic
 
 BOOTSTRAP = os.environ.get("MASKSTREAM_KAFKA_BOOTSTRAP", "127.0.0.1:19092")

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from jobs.config import JobConfig, load_config
 from maskstream.cli import main
-from maskstream.config import PROJECT_DIR, JobConfig, load_config
 from maskstream.generate import write_events
 from maskstream.query import QueryError, analyst_tables, run_query
 from maskstream.records import committed_files, is_parquet, read_jsonl
+from tests.paths import REPO
 
-PAYMENTS_POLICY = PROJECT_DIR / "conf" / "policies" / "payments.yaml"
+PAYMENTS_POLICY = REPO / "conf" / "policies" / "payments.yaml"
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def _variables(base: Path) -> dict[str, str]:
 
 
 def _mask(config: JobConfig) -> None:
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     t_env = create_table_env(config.flink)
     t_env.execute_sql(build(t_env, config).insert_sql).wait()
@@ -84,7 +85,7 @@ def test_masked_tables_are_parquet_partitioned_by_event_date(two_datasets: TwoDa
 
 
 def test_rows_per_day_per_policy_version(two_datasets: TwoDatasets) -> None:
-    sql = (PROJECT_DIR / "sql" / "analyst" / "rows_per_day.sql").read_text()
+    sql = (REPO / "sql" / "analyst" / "rows_per_day.sql").read_text()
     got = {(ds, str(dt), v): n for ds, dt, v, n in _query(two_datasets, sql)}
     want = Counter(("customers", r["event_time"][:10], 1) for r in two_datasets.customers)
     want.update(("payments", r["event_time"][:10], 1) for r in two_datasets.payments)
@@ -138,7 +139,7 @@ def test_flink_sql_client_answers_like_duckdb(two_datasets: TwoDatasets, tmp_pat
     )
     flags = [a for k, v in two_datasets.variables.items() for a in ("--var", f"{k}={v}")]
     result = subprocess.run(
-        [str(PROJECT_DIR / "scripts" / "sql-client.sh"), *flags, "-f", str(query)],
+        [str(REPO / "scripts" / "sql-client.sh"), *flags, "-f", str(query)],
         capture_output=True,
         text=True,
         timeout=600,

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from jobs.config import load_config
 from maskstream.cli import main
-from maskstream.config import load_config
 from maskstream.generate import generate_events
 from maskstream.records import committed_files, read_rows
 from maskstream.verify import verify
 from tests.integration.conftest import MaskedRun, run_mask_and_audit, table_paths
-from udfs.policy import load_policy
+from udfs.policy.model import load_policy
 
 pytestmark = pytest.mark.flink
 

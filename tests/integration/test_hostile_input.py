@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.config import load_config
+from jobs.config import load_config
 from maskstream.records import committed_files, read_rows, table_text
 from tests.hostile_corpus import make_hostile_corpus
 from tests.integration.conftest import table_paths
@@ -26,7 +26,7 @@ def test_hostile_file_input_is_masked_or_quarantined_and_nothing_leaks(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from jobs import mask_job
-    from maskstream.flink_env import create_table_env
+    from jobs.flink_env import create_table_env
 
     corpus = make_hostile_corpus(1200)
     (tmp_path / "in").mkdir()

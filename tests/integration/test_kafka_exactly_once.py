@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.flink_env import stop_with_savepoint
+from jobs.flink_env import stop_with_savepoint
 from maskstream.generate import generate_events
 from maskstream.kafka_io import Record, produce
-from tests.conftest import FAULT_TRIGGER
 from tests.integration.kafka_harness import (
     BOOTSTRAP,
     KafkaRun,
@@ -22,7 +21,9 @@ from tests.integration.kafka_harness import (
     require_broker,
     wait_for,
 )
-from udfs.policy import load_policy
+from tests.integration.worker_env import FAULT_TRIGGER
+from tests.paths import REPO
+from udfs.policy.model import load_policy
 
 pytestmark = [pytest.mark.kafka, pytest.mark.flink]
 
@@ -34,8 +35,8 @@ def kafka_run(tmp_path: Path) -> KafkaRun:
 
 
 def _start(config, **extra):  # type: ignore[no-untyped-def]
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     flink = dict(config.flink)
     flink.update(extra)
@@ -58,7 +59,7 @@ def _assert_exactly_once(records: list[Record], produced: set[str]) -> None:
 
 
 def _assert_nothing_raw(records: list[Record], events: list[dict]) -> None:
-    policy = load_policy(Path(__file__).resolve().parents[2] / "conf/policies/customers.yaml")
+    policy = load_policy(REPO / "conf/policies/customers.yaml")
     text_fields = [f.name for f in policy.masked if f.input_type.is_text]
     raw_values = {e[n] for e in events for n in text_fields if e.get(n) and len(e[n]) >= 8}
     blob = "\n".join(str(r.value) for r in records)
@@ -76,7 +77,7 @@ def test_bounded_run_masks_each_event_exactly_once(kafka_run: KafkaRun) -> None:
     assert {r.value["policy_version"] for r in records} == {1}
     # The audit job reads the masked topic (streaming, watermarks) and seals what it read.
     from jobs import audit_job
-    from maskstream.flink_env import create_stream_table_env
+    from jobs.flink_env import create_stream_table_env
     from maskstream.verify import read_seals, verify_rows
 
     audit_dir = kafka_run.checkpoint_dir.parent / "audit"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.config import load_config
-from maskstream.preview import preview_files, sink_types
+from jobs.config import load_config
+from jobs.sql_files import SchemaMismatchError
+from maskstream.preview import preview_files
 from maskstream.records import committed_files, normalize_row, read_jsonl, read_rows, table_text
-from maskstream.sql_files import SchemaMismatchError
 from tests.integration.conftest import MaskedRun
-from udfs.keys import load_keyring
-from udfs.masking import SINK_METADATA
-from udfs.policy import load_policy
+from udfs.crypto.keys import load_keyring
+from udfs.policy.model import load_policy
+from udfs.policy.sink import SINK_METADATA, masked_types
 
 pytestmark = pytest.mark.flink
 
@@ -29,7 +29,7 @@ def _job_rows(run: MaskedRun) -> list[dict]:
 
 def test_job_output_equals_preview_with_tiny_arrow_batches(masked_run: MaskedRun) -> None:
     policy = load_policy(masked_run.config.policy_path)
-    types = sink_types(policy)
+    types = masked_types(policy)
     job = sorted(
         (normalize_row(r, types) for r in _job_rows(masked_run)), key=lambda r: r["event_id"]
     )
@@ -89,8 +89,8 @@ def test_rows_carry_policy_version_key_id_source_and_digest(masked_run: MaskedRu
 
 
 def test_updating_query_into_the_masked_table_is_rejected(token_key: str, tmp_path: Path) -> None:
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     config = load_config(
         "local", variables={"INPUT_PATH": str(tmp_path / "in"), "OUTPUT_PATH": str(tmp_path / "o")}
@@ -114,8 +114,8 @@ def test_updating_query_into_the_masked_table_is_rejected(token_key: str, tmp_pa
 def test_ddl_that_does_not_match_the_policy_fails_naming_file_and_column(
     token_key: str, tmp_path: Path
 ) -> None:
+    from jobs.flink_env import create_table_env
     from jobs.mask_job import build
-    from maskstream.flink_env import create_table_env
 
     config = load_config(
         "local", variables={"INPUT_PATH": str(tmp_path / "in"), "OUTPUT_PATH": str(tmp_path / "o")}
@@ -126,7 +126,7 @@ def test_ddl_that_does_not_match_the_policy_fails_naming_file_and_column(
     columns = ",\n".join(
         f"  `{f.name}` {'BIGINT' if f.name == 'ssn' else f.output_type.sql}" for f in policy.fields
     )
-    metadata = ",\n".join(f"  `{n}` {t.sql}" for n, t in SINK_METADATA)
+    metadata = ",\n".join(f"  `{n}` {t.sql}" for n, t, _ in SINK_METADATA)
     (sql_dir / "customers_masked.sql").write_text(
         f"CREATE TABLE customers_masked (\n{columns},\n{metadata}\n) WITH (\n"
         f"  'connector' = 'filesystem', 'path' = '{tmp_path / 'o'}', 'format' = 'json');\n"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from maskstream.config import load_config
+from jobs.config import load_config
 from maskstream.generate import write_events
 from maskstream.records import committed_files, read_rows
-from tests.conftest import ROTATED_KEY, TEST_KEY, write_keyset
 from tests.integration.conftest import run_mask_and_audit, table_paths
+from tests.integration.worker_env import ROTATED_KEY, TEST_KEY, write_keyset
 
 pytestmark = pytest.mark.flink
 
@@ -33,7 +33,7 @@ def _get(url: str) -> str:
 
 def test_rest_api_shows_no_key_material(tmp_path: Path) -> None:
     from jobs import mask_job
-    from maskstream.flink_env import create_table_env
+    from jobs.flink_env import create_table_env
 
     write_events(40_000, tmp_path / "in")
     port = _free_port()
@@ -76,7 +76,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
                 p.rename(p.with_name("rotated-" + p.name))
         before = set(committed_files(tmp_path / "out"))
         from jobs import mask_job
-        from maskstream.flink_env import create_table_env
+        from jobs.flink_env import create_table_env
 
         t_env = create_table_env(config.flink)
         t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
@@ -94,7 +94,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     assert same and all(first[e]["customer_id"] != by_event[e]["customer_id"] for e in same)
     # The audit counts tokens per key id.
     from jobs import audit_job
-    from maskstream.flink_env import create_stream_table_env
+    from jobs.flink_env import create_stream_table_env
 
     audit_config = load_config(
         "local", variables={**table_paths(tmp_path), "AUDIT_PATH": str(tmp_path / "audit2")}

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from maskstream.cli import main
-from maskstream.config import PROJECT_DIR
 from maskstream.generate import generate_events
 from maskstream.kafka_io import consume, produce
 from maskstream.verify import read_seals, verify_rows
@@ -31,11 +30,12 @@ from tests.integration.kafka_harness import (
     require_broker,
     wait_for,
 )
-from udfs.policy import load_policy
+from tests.paths import REPO
+from udfs.policy.model import load_policy
 
 pytestmark = [pytest.mark.kafka, pytest.mark.flink]
 TERMINAL = {"FINISHED", "FAILED", "CANCELED"}
-SCRIPT = PROJECT_DIR / "scripts" / "session-cluster.sh"
+SCRIPT = REPO / "scripts" / "session-cluster.sh"
 PORT = "18091"
 
 
@@ -136,6 +136,6 @@ def test_jobs_survive_a_killed_taskmanager_exactly_once(
     seals = read_seals(run.checkpoint_dir.parent / "audit")
     assert sum(int(s["rows_masked"]) for s in seals) == len(events)
     report = verify_rows(
-        load_policy(PROJECT_DIR / "conf/policies/customers.yaml"), [r.value for r in records], seals
+        load_policy(REPO / "conf/policies/customers.yaml"), [r.value for r in records], seals
     )
     assert report.ok, report.render()

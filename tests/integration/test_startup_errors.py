@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jobs.config import load_config
 from maskstream.cli import main
-from maskstream.config import load_config
 from tests.integration.conftest import table_paths
-from udfs.policy import load_policy
-from udfs.policy_evolution import PolicyEvolutionError
+from udfs.policy.evolution import PolicyEvolutionError
+from udfs.policy.model import load_policy
 
 pytestmark = pytest.mark.flink
 KEY_VARS = ("MASKSTREAM_TOKEN_KEY", "MASKSTREAM_TOKEN_KEY_FILE", "MASKSTREAM_KEYSET_FILE")
@@ -73,7 +73,7 @@ def _policy_file(tmp_path: Path, name: str, **changes: object) -> Path:
 
 def test_version_not_increased(tmp_path: Path) -> None:
     from jobs import mask_job
-    from maskstream.flink_env import create_table_env
+    from jobs.flink_env import create_table_env
 
     config = _registry_config(tmp_path)
     mask_job.build(create_table_env(config.flink), config)  # records v1
@@ -85,7 +85,7 @@ def test_version_not_increased(tmp_path: Path) -> None:
 
 def test_weakened_rule_without_allow_weaker(tmp_path: Path) -> None:
     from jobs import mask_job
-    from maskstream.flink_env import create_table_env
+    from jobs.flink_env import create_table_env
 
     config = _registry_config(tmp_path)
     mask_job.build(create_table_env(config.flink), config)  # records v1

@@ -13,12 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from maskstream.preview import sink_types
 from maskstream.records import committed_files, is_parquet
 from maskstream.verify import verify
 from tests.integration.conftest import MaskedRun
-from udfs.digest import row_digests
-from udfs.policy import Policy, load_policy
+from udfs.crypto.digest import row_digests
+from udfs.policy.model import Policy, load_policy
+from udfs.policy.sink import masked_types
 
 pytestmark = pytest.mark.flink
 
@@ -35,7 +35,7 @@ def _rewrite(path: Path, edit: Callable[[list[dict]], list[dict]]) -> None:
 
 
 def _redigest(policy: Policy, row: dict) -> str:
-    types = sink_types(policy)
+    types = masked_types(policy)
     columns = [
         (pd.Series([row[n]], dtype=object), t) for n, t in types.items() if n != "row_digest"
     ]

@@ -1,0 +1,68 @@
+"""Create the PyFlink TableEnvironment a job runs in, configured from the layered config."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from pyflink.common import Configuration, JobClient
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.table import EnvironmentSettings, StreamTableEnvironment, TableEnvironment
+
+from jobs.config import check_jars
+from jobs.project import find_project
+
+
+def use_project_logging() -> None:
+    """Point the JVM that PyFlink starts at the project's log4j configuration and log/ folder
+    (rather than the wheel's own folder inside site-packages). Must run before the first
+    TableEnvironment of the process; explicit environment settings win."""
+    project = find_project()
+    log_dir = Path(os.environ.setdefault("FLINK_LOG_DIR", str(project.data_root / "log")))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("LOG4J_PROPERTIES", str(project.conf_dir / "log4j.properties"))
+
+
+def _configuration(flink_conf: dict[str, str]) -> Configuration:
+    """The Flink configuration of a job, with the project's logging set up before the JVM."""
+    check_jars(flink_conf)
+    use_project_logging()
+    conf = Configuration()
+    for key, value in flink_conf.items():
+        conf.set_string(key, value)
+    if not conf.contains_key("python.executable"):
+        # The embedded MiniCluster starts Python workers with this interpreter: the one that
+        # has maskstream and its dependencies installed.
+        conf.set_string("python.executable", sys.executable)
+    return conf
+
+
+def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
+    """A streaming TableEnvironment; options are applied at creation so checkpointing and the
+    restart strategy reach the execution environment."""
+    conf = _configuration(flink_conf)
+    settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf)
+    return TableEnvironment.create(settings.build())
+
+
+def stop_with_savepoint(job_client: JobClient, directory: str) -> str:
+    """Stop a job with a savepoint and return its path.
+
+    PyFlink 2.2's JobClient.stop_with_savepoint calls a Java overload that no longer exists (it
+    lacks the format type), so this calls the Java client directly.
+    """
+    from pyflink.java_gateway import get_gateway
+
+    canonical = get_gateway().jvm.org.apache.flink.core.execution.SavepointFormatType.CANONICAL
+    future = job_client._j_job_client.stopWithSavepoint(False, directory, canonical)
+    return str(future.get())
+
+
+def create_stream_table_env(
+    flink_conf: dict[str, str],
+) -> tuple[StreamExecutionEnvironment, StreamTableEnvironment]:
+    """A StreamTableEnvironment and its execution environment, for jobs that mix SQL with the
+    DataStream API."""
+    env = StreamExecutionEnvironment.get_execution_environment(_configuration(flink_conf))
+    return env, StreamTableEnvironment.create(env)

@@ -1,0 +1,35 @@
+"""`maskstream explain`: the SQL the mask job runs for a policy and profile, as it runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jobs.config import JobConfig
+from jobs.mask_projection import compile_insert, compile_view
+from jobs.tables import table_parts
+from udfs.flink.mask_function import function_name
+from udfs.policy.model import Policy
+
+
+def explain(config: JobConfig, policy: Policy) -> str:
+    """Every table definition (derived schemas included), then the masking view and INSERTs."""
+    out: list[str] = []
+    partitioned = False
+    for suffix in ("raw", "masked", "quarantine"):
+        for part in table_parts(config, policy, suffix):
+            origin = part.origin if part.path is None else _relative(config, part.path)
+            out.append(f"-- {origin}")
+            for statement in part.statements:
+                out.append(statement.text + ";\n")
+                partitioned |= suffix == "masked" and "PARTITIONED BY (`dt`)" in statement.text
+    out.append(
+        f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})"
+    )
+    out.append(compile_view(policy, function_name(policy)) + ";\n")
+    out.append(compile_insert(policy, date_partition=partitioned) + ";")
+    return "\n".join(out)
+
+
+def _relative(config: JobConfig, path: Path) -> Path:
+    root = config.project.root
+    return path.relative_to(root) if path.is_relative_to(root) else path

@@ -1,0 +1,74 @@
+"""Configuration layering: project defaults < environment profile < command-line flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobs.config import ConfigError, flatten, load_config
+from tests.paths import REPO
+
+
+def test_profile_overrides_flink_defaults() -> None:
+    config = load_config("local")
+    assert config.flink["execution.checkpointing.interval"] == "2s"  # local.yaml
+    assert config.flink["execution.checkpointing.mode"] == "EXACTLY_ONCE"  # config.yaml
+
+
+def test_flags_override_profile() -> None:
+    config = load_config(
+        "local",
+        variables={"OUTPUT_PATH": "/x"},
+        flink={"execution.checkpointing.interval": "7s"},
+    )
+    assert config.flink["execution.checkpointing.interval"] == "7s"
+    assert config.variables["OUTPUT_PATH"] == "/x"
+
+
+def test_relative_paths_resolve_against_the_project() -> None:
+    config = load_config("local")
+    assert config.variables["INPUT_PATH"] == str(REPO / "data" / "demo" / "customers" / "events")
+    assert config.policy_path == REPO / "conf" / "policies" / "customers.yaml"
+
+
+def test_unknown_profile_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"no such environment profile.*'local'"):
+        load_config("nope")
+
+
+def test_flatten_nested_yaml_into_flink_keys() -> None:
+    nested = {"execution": {"checkpointing": {"interval": "5s"}}, "a": True, "b": [1, 2]}
+    assert flatten(nested) == {"execution.checkpointing.interval": "5s", "a": "true", "b": "1;2"}
+
+
+def test_each_dataset_gets_its_own_folders_and_topics() -> None:
+    payments = REPO / "conf" / "policies" / "payments.yaml"
+    local = load_config("local", policy=payments)
+    assert local.dataset == "payments"
+    assert local.variables["OUTPUT_PATH"] == str(REPO / "data/demo/payments/masked")
+    kafka = load_config("kafka", policy=payments, variables={"X_PATH": "/t/${DATASET}/x"})
+    assert kafka.variables["RAW_TOPIC"] == "payments.raw"
+    assert kafka.variables["TRANSACTIONAL_ID_PREFIX"] == "maskstream-mask-payments"
+    assert kafka.variables["X_PATH"] == "/t/payments/x"
+
+
+def test_policy_without_dataset_fails_naming_the_file(tmp_path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("version: 1\nfields: []\n")
+    with pytest.raises(ConfigError, match=r"p.yaml: no `dataset:`"):
+        load_config("local", policy=bad)
+
+
+def test_jar_patterns_expand_and_missing_jars_name_the_fix_when_a_job_starts(tmp_path) -> None:
+    from jobs.config import check_jars, resolve_jars
+
+    (tmp_path / "a.jar").write_text("")
+    (tmp_path / "b.jar").write_text("")
+    urls = resolve_jars(["*.jar"], tmp_path)  # relative to the project's data root
+    assert [u.rsplit("/", 1)[1] for u in urls] == ["a.jar", "b.jar"]
+    check_jars({"pipeline.jars": ";".join(urls)})
+    # Loading a config never fails on missing jars (commands that start no job need none) ...
+    missing = resolve_jars([str(tmp_path / "none" / "*.jar")], tmp_path)
+    assert missing == [f"file://{tmp_path}/none/*.jar"]
+    # ... creating a Flink environment does, naming the jar and the fix.
+    with pytest.raises(ConfigError, match=r"none/\*\.jar is missing. Fix: run `make jars`"):
+        check_jars({"pipeline.jars": ";".join([*urls, *missing])})

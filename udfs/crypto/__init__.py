@@ -1,0 +1,1 @@
+"""Key material and hashes: token keys, row digests and the audit's seals."""

@@ -1,0 +1,1 @@
+"""Finding personal data in text: the detectors, and the audit's per-row leak scan."""

@@ -1,0 +1,1 @@
+"""The PyFlink wrappers: the only modules of `udfs` that import PyFlink."""

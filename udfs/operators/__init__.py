@@ -1,0 +1,188 @@
+"""Masking operators: the shape every operator has, and the registry that finds them.
+
+Each module in this folder defines one operator (or one family, like the Hive character
+masks) with `@register`; `all_operators()` imports every module here, so adding an operator
+is adding a module (plus its `tests/unit/udfs/operators/test_op_<name>.py` and README row).
+An operator describes itself: its parameters, the types it takes and gives, its strength
+and how two parameter sets compare across policy versions, and which entity types the
+audit's leak scan should expect in its output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from udfs.crypto.keys import KeyRing
+from udfs.sql_types import SqlType
+
+
+class Params(BaseModel):
+    """Base for operator parameters: unknown parameters are an error, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(Params):
+    """An operator without parameters."""
+
+
+@dataclass(frozen=True)
+class ColumnContext:
+    """What an operator may read besides its own column: the key ring and the whole batch."""
+
+    field: str
+    input_type: SqlType
+    keys: KeyRing | None
+    batch: dict[str, pd.Series] = field(default_factory=dict)
+    # Results of pure per-value functions, kept across the batches of one field's rule under one
+    # key ring (map_values(..., memo=ctx.memo)); None: no memo.
+    memo: dict[str, Any] | None = None
+    # The column as a pyarrow StringArray holding the same values, when the parser has one (see
+    # ParsedBatch.arrow); None: operators that want Arrow convert the column themselves.
+    arrow: Any = None
+
+
+ApplyFn = Callable[[pd.Series, Any, ColumnContext], pd.Series]
+OutputTypeFn = Callable[[SqlType, Any], SqlType]
+TypeCheckFn = Callable[[SqlType, Any], str | None]
+# +1 when the second parameter set protects more than the first, -1 less, 0 equal or unknown.
+CompareFn = Callable[[Any, Any], int]
+
+# How much of a value an operator lets through, from "all of it" (keep) to "nothing" (nullify).
+# Partial reveals (show the last 4, keep the domain, a coarser date) sit in the middle.
+STRENGTH_KEEP, STRENGTH_PARTIAL, STRENGTH_NOTHING = 0, 3, 7
+
+
+def same_strength(_old: Any, _new: Any) -> int:
+    """For operators whose parameters do not change how much they reveal."""
+    return 0
+
+
+def compare_by(name: str, *, stronger_when: str) -> CompareFn:
+    """Compare two parameter sets by one numeric parameter: `stronger_when` is "larger" (mask
+    more characters) or "smaller" (show fewer)."""
+    sign = 1 if stronger_when == "larger" else -1
+
+    def compare(old: Any, new: Any) -> int:
+        a, b = getattr(old, name), getattr(new, name)
+        return sign * ((b > a) - (b < a))
+
+    return compare
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A masking operator: parameters, accepted input types, output type, the column function,
+    and what it reveals.
+
+    `check_type` returns None when the input type is acceptable, else the fix to print.
+    `strength` ranks operators (0 keep .. 7 nullify) when a field changes operator between
+    policy versions; `compare` ranks two parameter sets of this operator. `expected_entities`
+    are the entity types the leak scan expects in its output by design (an `email` rule keeps
+    an address's shape).
+    """
+
+    name: str
+    summary: str
+    params: type[Params]
+    apply: ApplyFn
+    check_type: TypeCheckFn
+    output_type: OutputTypeFn
+    strength: int
+    compare: CompareFn = same_strength
+    expected_entities: frozenset[str] = frozenset()
+    keyed: bool | Callable[[Any], bool] = False
+
+    def needs_key(self, params: Any) -> bool:
+        return self.keyed(params) if callable(self.keyed) else self.keyed
+
+
+OPERATORS: dict[str, Operator] = {}
+
+
+def same_type(input_type: SqlType, _params: Any) -> SqlType:
+    return input_type
+
+
+def any_type(_input_type: SqlType, _params: Any) -> str | None:
+    return None
+
+
+def text_only(input_type: SqlType, _params: Any) -> str | None:
+    if input_type.is_text:
+        return None
+    return "this operator takes STRING fields; declare the field as STRING or pick another operator"
+
+
+def register(
+    name: str,
+    *,
+    summary: str,
+    strength: int,
+    params: type[Params] = NoParams,
+    check_type: TypeCheckFn = any_type,
+    output_type: OutputTypeFn = same_type,
+    compare: CompareFn = same_strength,
+    expected_entities: frozenset[str] = frozenset(),
+    keyed: bool | Callable[[Any], bool] = False,
+) -> Callable[[ApplyFn], ApplyFn]:
+    """Decorator registering a column function as the operator `name`."""
+
+    def wrap(fn: ApplyFn) -> ApplyFn:
+        if name in OPERATORS:
+            raise ValueError(f"operator {name!r} is registered twice")
+        if not STRENGTH_KEEP <= strength <= STRENGTH_NOTHING:
+            raise ValueError(f"operator {name!r}: strength {strength} is outside 0..7")
+        OPERATORS[name] = Operator(
+            name=name,
+            summary=summary,
+            params=params,
+            apply=fn,
+            check_type=check_type,
+            output_type=output_type,
+            strength=strength,
+            compare=compare,
+            expected_entities=expected_entities,
+            keyed=keyed,
+        )
+        return fn
+
+    return wrap
+
+
+def get_operator(name: str) -> Operator:
+    _load_operator_modules()
+    try:
+        return OPERATORS[name]
+    except KeyError:
+        known = ", ".join(sorted(OPERATORS))
+        raise KeyError(f"unknown operator {name!r}; known operators: {known}") from None
+
+
+def all_operators() -> dict[str, Operator]:
+    _load_operator_modules()
+    return dict(OPERATORS)
+
+
+def operator_modules() -> list[str]:
+    """The modules of this folder, each defining one operator or one family."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+_LOADED: list[bool] = []
+
+
+def _load_operator_modules() -> None:
+    # Importing a module registers its operators; done on first use to avoid import cycles.
+    if _LOADED:
+        return
+    for module in operator_modules():
+        importlib.import_module(f"{__name__}.{module}")
+    _LOADED.append(True)

@@ -1,0 +1,16 @@
+"""nullify: replace every value with NULL, keeping the column and its type."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from udfs.operators import STRENGTH_NOTHING, ColumnContext, NoParams, register
+
+
+@register(
+    "nullify",
+    summary="Replace every value with NULL, keeping the column and its type (Ranger: Nullify).",
+    strength=STRENGTH_NOTHING,
+)
+def nullify(column: pd.Series, _params: NoParams, _ctx: ColumnContext) -> pd.Series:
+    return pd.Series([None] * len(column), index=column.index, dtype=object)

@@ -1,0 +1,105 @@
+"""Free-text scrubbing: replace every detected entity with a typed placeholder (<CREDIT_CARD>)
+or a typed keyed token (<CREDIT_CARD:tok_k1_...>), leaving the rest of the text readable.
+
+Pattern detectors cannot find names or street addresses. `record_fields` closes most of that
+gap for notes written about the record's own subject: the raw values of those fields of the same
+record (a name, an address) are replaced wherever they occur in the text, as <FIELD_NAME>.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import pandas as pd
+from pydantic import Field, field_validator
+
+from udfs.detection.detectors import ENTITY_TYPES, Detection, detect_column
+from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register, text_only
+from udfs.operators.hashing import tokenizer
+
+
+class ScrubParams(Params):
+    replace_with: Literal["placeholder", "token"] = Field(
+        default="placeholder",
+        description="placeholder: <ENTITY_TYPE>; token: keyed token of the entity (joinable)",
+    )
+    entities: tuple[str, ...] = Field(default=ENTITY_TYPES, description="entity types to scrub")
+    record_fields: tuple[str, ...] = Field(
+        default=(),
+        description="fields of the same record whose values are replaced in the text too",
+    )
+
+    @field_validator("entities")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(ENTITY_TYPES))
+        if unknown:
+            raise ValueError(f"unknown entity type(s) {unknown}; known: {list(ENTITY_TYPES)}")
+        return value
+
+
+@register(
+    "scrub",
+    strength=STRENGTH_PARTIAL,
+    summary="Replace emails, phones, SSNs, cards, IBANs and IPs inside free text.",
+    params=ScrubParams,
+    check_type=text_only,
+    keyed=lambda params: params.replace_with == "token",
+)
+def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Series:
+    wanted = frozenset(params.entities)
+    one_token = None
+    if params.replace_with == "token":
+        assert ctx.keys is not None
+        one_token = tokenizer(ctx.keys, domain="scrub")
+
+    nulls = column.isna().to_numpy()
+    texts = [v for v, null in zip(column.to_numpy(dtype=object), nulls, strict=True) if not null]
+    scrubbed = iter(
+        _replace(text, found, one_token)
+        for text, found in zip(texts, detect_column(texts, wanted), strict=True)
+    )
+    out: list[object] = [None if null else next(scrubbed) for null in nulls]
+    if params.record_fields:
+        # After the detectors, so entities keep their types (<US_SSN>); what they cannot see,
+        # such as names and addresses, goes next.
+        out = _replace_record_values(out, params.record_fields, ctx)
+    return pd.Series(out, index=column.index, dtype=object)
+
+
+# Shorter values (initials, a two-letter state) would replace ordinary words.
+MIN_RECORD_VALUE = 4
+
+
+def _replace_record_values(
+    texts: list[object], fields: tuple[str, ...], ctx: ColumnContext
+) -> list[object]:
+    """Each row's own values of `fields` (at least MIN_RECORD_VALUE characters) replaced by a
+    placeholder in its text, field after field: one pass over the rows per field."""
+    out = list(texts)
+    for name in fields:
+        placeholder = f"<{name.upper()}>"
+        knowns = [
+            v if type(v) is str and len(v) >= MIN_RECORD_VALUE else None
+            for v in ctx.batch[name].tolist()
+        ]
+        out = [
+            t.replace(k, placeholder) if (k is not None and type(t) is str and k in t) else t
+            for t, k in zip(out, knowns, strict=True)
+        ]
+    return out
+
+
+def _replace(text: str, found: list[Detection], one_token: Callable[[str], str] | None) -> str:
+    if not found:
+        return text
+    parts: list[str] = []
+    last = 0
+    for entity, start, end in found:
+        parts.append(text[last:start])
+        token = "" if one_token is None else ":" + one_token(text[start:end])
+        parts.append(f"<{entity}{token}>")
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,179 @@
+"""Parse raw record payloads (bytes) against a policy's schema, inside the job.
+
+Flink's own JSON format copies a malformed record, personal data and all, into its exception and
+log. Here the source hands over bytes, and every failure becomes a quarantine verdict that names
+the error class and field: never the payload, never a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+from udfs.policy.model import Policy
+from udfs.sql_types import SqlType
+
+MAX_RECORD_BYTES = 256 * 1024
+MAX_TEXT_CHARS = 16 * 1024
+MAX_DEPTH = 32
+_INT_LIMITS = {"INT": 2**31, "BIGINT": 2**63}
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Reject(Exception):  # noqa: N818 - a verdict, not an error of the program
+    """A record that goes to quarantine: its error class and, where known, the field."""
+
+    def __init__(self, error_class: str, field_name: str | None = None):
+        super().__init__(error_class)
+        self.error_class = error_class
+        self.field_name = field_name
+
+
+@dataclass
+class ParsedBatch:
+    """Typed columns (None where a row was rejected) and the verdict of every row."""
+
+    columns: dict[str, Sequence[Any]]  # lists, or numpy object arrays from the fast path
+    errors: list[Reject | None] = field(default_factory=list)
+    # STRING columns as the pyarrow arrays Arrow's reader produced, where they hold exactly the
+    # column's values (a batch whose every row it vouched for): operators that work on Arrow's
+    # buffers take them as they are instead of converting the Python strings back.
+    arrow: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> list[bool]:
+        return [e is None for e in self.errors]
+
+
+def _depth(value: Any, limit: int) -> int:
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def _convert(value: Any, sql_type: SqlType, name: str) -> Any:
+    kind = sql_type.kind
+    if kind == "STRING":
+        if not isinstance(value, str):
+            raise Reject("wrong_type", name)
+        if len(value) > MAX_TEXT_CHARS:
+            raise Reject("value_too_long", name)
+        if not value.isascii():
+            try:  # a lone surrogate ("\ud800" in the JSON) is no text any sink can store
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Reject("invalid_utf8", name) from None
+        return value
+    if kind in _INT_LIMITS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Reject("wrong_type", name)
+        if not -_INT_LIMITS[kind] <= value < _INT_LIMITS[kind]:
+            raise Reject("out_of_range", name)
+        return value
+    if kind == "DOUBLE":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Reject("wrong_type", name)
+        return float(value)
+    if kind == "DECIMAL":
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise Reject("wrong_type", name)
+        try:
+            d = Decimal(str(value)).quantize(
+                Decimal(1).scaleb(-sql_type.scale), rounding=ROUND_HALF_UP
+            )
+        except (InvalidOperation, ValueError):
+            raise Reject("wrong_type", name) from None
+        if not d.is_finite() or len(d.as_tuple().digits) > sql_type.precision:
+            raise Reject("out_of_range", name)
+        return d
+    if kind == "BOOLEAN":
+        if not isinstance(value, bool):
+            raise Reject("wrong_type", name)
+        return value
+    if not isinstance(value, str):
+        raise Reject("wrong_type", name)
+    try:
+        if kind == "DATE":
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        if not _TIMESTAMP.fullmatch(value):
+            raise ValueError
+        return pd.Timestamp(value.rstrip("Z").replace("T", " ")).floor("ms")
+    except ValueError:
+        raise Reject("wrong_type", name) from None
+
+
+def parse_one(payload: bytes | None, policy: Policy) -> dict[str, Any]:
+    """One payload to typed values; raises Reject."""
+    if payload is None:
+        raise Reject("empty_record")
+    if len(payload) > MAX_RECORD_BYTES:
+        raise Reject("record_too_large")
+    try:
+        text = bytes(payload).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Reject("invalid_utf8") from None
+    if not text.strip():
+        raise Reject("empty_record")
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise Reject("too_deep") from None
+    except ValueError:
+        raise Reject("malformed_json") from None
+    if not isinstance(doc, dict):
+        raise Reject("not_an_object")
+    nested = [v for v in doc.values() if isinstance(v, dict | list)]
+    if nested and 1 + max(_depth(v, MAX_DEPTH) for v in nested) > MAX_DEPTH:
+        raise Reject("too_deep")
+    out: dict[str, Any] = {}
+    for rule in policy.fields:
+        value = doc.get(rule.name)
+        if value is None:
+            if rule.required:
+                raise Reject("missing_field", rule.name)
+            out[rule.name] = None
+        else:
+            out[rule.name] = _convert(value, rule.input_type, rule.name)
+    return out
+
+
+def parse_payloads(payloads: Sequence[bytes | None], policy: Policy) -> ParsedBatch:
+    """Parse a batch; a rejected row gets None in every column and its Reject verdict."""
+    names = [f.name for f in policy.fields]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    errors: list[Reject | None] = []
+    for payload in payloads:
+        try:
+            values = parse_one(payload, policy)
+            errors.append(None)
+        except Reject as reject:
+            values = dict.fromkeys(names)
+            errors.append(reject)
+        except Exception as e:  # never let a record's content reach an exception message
+            values = dict.fromkeys(names)
+            errors.append(Reject(f"internal_{type(e).__name__}"))
+        for name in names:
+            columns[name].append(values[name])
+    return ParsedBatch(columns, errors)
+
+
+# --- the vectorized path -------------------------------------------------------------------
