@@ -34,8 +34,9 @@ from pyflink.table import TableEnvironment
 
 from jobs.config import JobConfig, load_config
 from jobs.flink_env import create_table_env
-from jobs.mask_job import build, check_schema, define_table, run_sql_file
+from jobs.mask_job import build
 from jobs.sql_files import load_sql_file
+from jobs.tables import check_schema, define_table, run_sql_file
 from maskstream.generate import write_events
 from maskstream.records import committed_files, count_rows
 from udfs.crypto.keys import load_keyring

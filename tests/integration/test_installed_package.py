@@ -62,7 +62,12 @@ def _maskstream(venv: Path, cwd: Path, *args: str, **env: str) -> subprocess.Com
 
 def test_the_installed_package_is_not_the_checkout(installed: Path, tmp_path: Path) -> None:
     done = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", "import udfs, jobs; print(udfs.__file__)"],
+        # maskstream.audit_report reads its report.css, package data, at import.
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import udfs, jobs, maskstream.audit_report; print(udfs.__file__)",
+        ],
         env={"PYTHONPATH": os.pathsep.join(site.getsitepackages())},
         cwd=tmp_path,  # not the checkout: `python -c` puts the current folder on the path
         capture_output=True,

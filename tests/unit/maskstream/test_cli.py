@@ -104,3 +104,19 @@ def test_submit_ships_only_the_worker_and_job_packages() -> None:
     assert all(Path(p, "__init__.py").is_file() for p in shipped)
     assert command[command.index("--python") + 1].endswith("jobs/mask_job.py")
     assert command[command.index("--") :] == ["--", "--env", "kafka", "--var", "A=1"]
+
+
+def test_the_cli_imports_no_heavy_library_until_a_command_needs_it() -> None:
+    # `maskstream policy check` should not pay for (or need) Kafka, DuckDB, Faker or PyFlink.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, maskstream.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'confluent_kafka', 'duckdb', 'faker', 'pyflink'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip() == "[]"
