@@ -19,7 +19,8 @@ def compile_scan_view(
     return (
         f"CREATE TEMPORARY VIEW `{scan_view_name(policy)}` AS\n"
         f"SELECT `policy_version`, `{event_time_field(policy)}` AS `event_time`, `source_ref`,\n"
-        f"  `row_digest`, `masked_fields`, `token_key_id`, {scan_function}({args}) AS `scan`\n"
+        f"  `row_digest`, `masked_fields`, `residual_fields`, `token_key_id`,\n"
+        f"  {scan_function}({args}) AS `scan`\n"
         f"FROM `{source_table}`"
     )
 
@@ -33,7 +34,8 @@ def compile_window_query(policy: Policy, window_minutes: int, summary_function: 
         f"SELECT\n  '{policy.dataset}' AS `dataset`, `policy_version`,\n"
         f"  TUMBLE_START(`event_time`, {interval}) AS `window_start`,\n"
         f"  TUMBLE_END(`event_time`, {interval}) AS `window_end`,\n"
-        f"  {summary_function}(`masked_fields`, `row_digest`, `token_key_id`, `scan`.`leak_count`, "
+        f"  {summary_function}(`masked_fields`, `residual_fields`, `row_digest`, `token_key_id`,\n"
+        "  `scan`.`leak_count`, "
         f"{counts})"
         " AS `summary`\n"
         f"FROM `{scan_view_name(policy)}`\n"

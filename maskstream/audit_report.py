@@ -25,11 +25,20 @@ from maskstream.report_charts import (
     values_series,
     version_key,
 )
+from udfs.detection.detectors import ENTITY_LABELS, LEAK_SCAN_TYPES
 
 _CSS = files("maskstream").joinpath("report.css").read_text(encoding="utf-8")
 
 
-def _status(total_leaks: int, has_data: bool, window_leaks: int, table_leaks: int) -> str:
+def checked_entities() -> str:
+    """What the leak scan looks for, in words: the banner claims no more than this."""
+    names = [ENTITY_LABELS[e] for e in LEAK_SCAN_TYPES]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _status(
+    total_leaks: int, has_data: bool, window_leaks: int, table_leaks: int, residuals: int
+) -> str:
     if total_leaks:
         detail = (
             "Masked output contained values the scrubber recognised as personal data. "
@@ -50,9 +59,16 @@ def _status(total_leaks: int, has_data: bool, window_leaks: int, table_leaks: in
             '<div class="status status-empty" role="status">No audit data yet'
             "<small>No window has been sealed, so there is nothing to check.</small></div>"
         )
+    replaced = (
+        f" {plural(residuals, 'residual value')} of the records' own fields were found after "
+        "masking and replaced whole before anything was written."
+        if residuals
+        else " The residual check replaced no value."
+    )
     return (
         '<div class="status status-ok" role="status">✓ No leaks found'
-        "<small>The leak scan found no personal data in the masked output.</small></div>"
+        f"<small>The leak scan found no {escape(checked_entities())} in the masked output; it "
+        f"looks for nothing else.{escape(replaced)}</small></div>"
     )
 
 
@@ -166,6 +182,10 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
         detections.update(w.detections)
         per_pair.update(w.masked_values)
     window_leaks = sum(w.leak_hits for w in ws)
+    residual_by_field: Counter[str] = Counter()
+    for w in ws:
+        residual_by_field.update(w.residual_values)
+    residuals = sum(residual_by_field.values())
     total_leaks = max(window_leaks, len(leak_rows))
     totals = [
         ("Rows masked", sum(w.rows_masked for w in ws), "rows-masked"),
@@ -173,6 +193,7 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
         ("Values masked", sum(per_pair.values()), "values-masked"),
         ("Detections", sum(detections.values()), "detections"),
         ("Leak hits", total_leaks, "leak-hits"),
+        ("Residual values replaced", residuals, "residuals"),
     ]
     cards = "".join(
         f'<div class="card{" bad" if key == "leak-hits" and n else ""}" data-total="{key}">'
@@ -190,7 +211,7 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
     )
     body = [
         f"<header><h1>{escape(title)}</h1>{meta}",
-        _status(total_leaks, bool(ws or leak_rows), window_leaks, len(leak_rows)),
+        _status(total_leaks, bool(ws or leak_rows), window_leaks, len(leak_rows), residuals),
         f'<div class="cards">{cards}</div></header>',
     ]
 
@@ -242,6 +263,23 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
                 kind="detections",
                 title="Detections per entity type",
                 color=GREEN,
+            )
+            + "</section>"
+        )
+
+    if residuals:
+        body.append(
+            "<section><h2>Residual values replaced</h2>"
+            '<p class="note">Raw values of a record\'s own protected fields that the mask job '
+            "still found in a column after masking (in any form: another case, other "
+            "separators, a date written out). Each such column was replaced whole with "
+            "<code>[REDACTED:residual]</code> before the row was written; counted per field "
+            "whose value was found.</p>"
+            + hbar_chart(
+                dict(residual_by_field),
+                kind="residuals",
+                title="Residual values replaced per field",
+                color=ORANGE,
             )
             + "</section>"
         )

@@ -8,7 +8,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -113,6 +113,7 @@ class Window:
     row_set_hash: str
     prev_seal: str | None
     seal: str
+    residual_values: dict[str, int] = field(default_factory=dict)
 
     @property
     def values_masked(self) -> int:
@@ -144,6 +145,7 @@ def parse_window(raw: dict[str, Any]) -> Window:
         leak_hits=as_count(raw.get("leak_hits")),
         row_set_hash=as_text(raw.get("row_set_hash")),
         prev_seal=None if prev in (None, "") else str(prev),
+        residual_values=parse_counts(raw.get("residual_values")),
         seal=as_text(raw.get("seal")),
     )
 

@@ -1,8 +1,9 @@
 """A generated corpus of support notes with known PII spans, for scrub tests and benchmarks.
 
 Every note mixes zero or more entities (cards of every common brand, SSNs, emails, phone numbers
-in several formats, IBANs, IPv4/IPv6) with look-alike noise that is not PII: order numbers,
-amounts, dates, times, ZIP codes, tracking ids, version strings.
+in US, international and the national formats of ten regions, IBANs, IPv4/IPv6, national ids of
+ten regions, dates of birth after a context word in one of seven languages) with look-alike
+noise that is not PII: order numbers, amounts, dates, times, ZIP codes, tracking ids, versions.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ import random
 from dataclasses import dataclass
 
 from faker import Faker
+
+from maskstream.identifiers import LOCALES, national_id, phone_number
+from udfs.detection.value_forms import MONTH_NAMES
+
+REGIONS = tuple(LOCALES)
 
 CARD_TYPES = ("visa16", "visa13", "visa19", "mastercard", "amex", "discover", "jcb15", "jcb16",
               "diners", "maestro")  # fmt: skip
@@ -44,6 +50,44 @@ def _card(fake: Faker, rng: random.Random) -> str:
     return number
 
 
+def _phone_any(fake: Faker, rng: random.Random) -> str:
+    # Half US and international formats, half the national format of one of ten regions.
+    return _phone(fake, rng) if rng.random() < 0.5 else phone_number(rng.choice(REGIONS), rng)
+
+
+def _national_id(fake: Faker, rng: random.Random) -> str:
+    region = rng.choice([r for r in REGIONS if r != "US"])
+    return national_id(region, _fakers(region), rng)
+
+
+def _date_of_birth(fake: Faker, rng: random.Random) -> str:
+    day = fake.date_of_birth(minimum_age=18, maximum_age=90)
+    style = rng.randrange(6)
+    if style == 0:
+        return day.isoformat()
+    if style == 1:
+        return day.strftime("%m/%d/%Y")
+    if style == 2:
+        return day.strftime("%d.%m.%Y")
+    lang = rng.choice(list(MONTH_NAMES))
+    month = MONTH_NAMES[lang][day.month - 1]
+    if style == 3:
+        return f"{day.day} {month} {day.year}"
+    if style == 4:
+        return f"{month.capitalize()} {day.day}, {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_FAKERS: dict[str, Faker] = {}
+
+
+def _fakers(region: str) -> Faker:
+    if region not in _FAKERS:
+        _FAKERS[region] = Faker(LOCALES[region])
+        _FAKERS[region].seed_instance(len(_FAKERS))
+    return _FAKERS[region]
+
+
 def _iban(fake: Faker, rng: random.Random) -> str:
     iban = fake.iban()
     if rng.random() < 0.5:
@@ -55,17 +99,56 @@ ENTITY_MAKERS = {
     "CREDIT_CARD": _card,
     "US_SSN": lambda fake, rng: fake.ssn(),
     "EMAIL": lambda fake, rng: fake.email(),
-    "PHONE": _phone,
+    "PHONE": _phone_any,
     "IBAN": _iban,
     "IP_ADDRESS": lambda fake, rng: fake.ipv4() if rng.random() < 0.7 else fake.ipv6(),
+    "NATIONAL_ID": _national_id,
+    "DATE_OF_BIRTH": _date_of_birth,
 }
 LEADS = {
     "CREDIT_CARD": ("card", "paid with", "charged to card", "PAN"),
     "US_SSN": ("SSN", "social security number", "verified SSN", "tax id"),
     "EMAIL": ("email", "wrote from", "reply to", "contact"),
-    "PHONE": ("call", "phone", "reachable at", "mobile"),
+    "PHONE": (
+        "call",
+        "phone",
+        "reachable at",
+        "mobile",
+        "Telefon:",
+        "tél.",
+        "teléfono",
+        "cellulare",
+        "bellen op",
+        "celular",
+        "電話",
+    ),
     "IBAN": ("IBAN", "refund to account", "wire to", "bank account"),
     "IP_ADDRESS": ("login from", "IP", "seen at address", "client"),
+    "NATIONAL_ID": (
+        "id number",
+        "national id",
+        "BSN",
+        "CPF",
+        "Steuer-ID",
+        "NIR",
+        "DNI",
+        "codice fiscale",
+        "NINO",
+        "Aadhaar",
+        "マイナンバー",
+    ),
+    "DATE_OF_BIRTH": (
+        "DOB",
+        "date of birth",
+        "born on",
+        "geboren am",
+        "né le",
+        "fecha de nacimiento:",
+        "nato il",
+        "geboortedatum",
+        "data de nascimento",
+        "生年月日",
+    ),
 }
 NOISE = (
     lambda rng: f"order #{rng.randint(10**7, 10**9)}",
@@ -86,6 +169,7 @@ def make_corpus(size: int, seed: int = 7) -> list[Note]:
     fake = Faker("en_US")
     fake.seed_instance(seed)
     rng = random.Random(seed)
+    _FAKERS.clear()
     notes = []
     kinds = list(ENTITY_MAKERS)
     for _ in range(size):

@@ -9,7 +9,8 @@ INSERT INTO customers_bench_masked (
   `card_number`, `username`, `street_address`, `city`, `postal_code`, `country_code`,
   `birth_date`, `signup_date`, `ip_address`, `account_balance`, `loyalty_points`, `user_agent`,
   `marketing_opt_in`, `notes`,
-  `policy_version`, `token_key_id`, `source_ref`, `masked_fields`, `row_digest`,
+  `policy_version`, `token_key_id`, `source_ref`, `masked_fields`, `residual_fields`,
+  `row_digest`,
   `dt`
 )
 SELECT
@@ -17,13 +18,13 @@ SELECT
   `card_number`, `username`, `street_address`, `city`, `postal_code`, `country_code`,
   `birth_date`, `signup_date`, `ip_address`, `account_balance`, `loyalty_points`, `user_agent`,
   `marketing_opt_in`, `notes`,
-  `policy_version`, `token_key_id`, `source_ref`, `masked_fields`,
+  `policy_version`, `token_key_id`, `source_ref`, `masked_fields`, `residual_fields`,
   SHA2(JSON_ARRAY(
     `event_id`, CAST(`event_time` AS STRING), `event_type`, `customer_id`, `full_name`, `email`,
     `phone`, `ssn`, `card_number`, `username`, `street_address`, `city`, `postal_code`,
     `country_code`, `birth_date`, CAST(`signup_date` AS STRING), `ip_address`,
     `account_balance`, `loyalty_points`, `user_agent`, `marketing_opt_in`, `notes`,
-    `policy_version`, `token_key_id`, `source_ref`, `masked_fields`
+    `policy_version`, `token_key_id`, `source_ref`, `masked_fields`, `residual_fields`
     NULL ON NULL), 256) AS `row_digest`,
   -- The date partition, as the mask job writes it.
   DATE_FORMAT(`event_time`, 'yyyy-MM-dd') AS `dt`
@@ -74,6 +75,8 @@ FROM (
       CASE WHEN `ip_address` IS NOT NULL THEN 'ip_address' END,
       CASE WHEN `account_balance` IS NOT NULL THEN 'account_balance' END,
       CASE WHEN `user_agent` IS NOT NULL THEN 'user_agent' END,
-      CASE WHEN `notes` IS NOT NULL THEN 'notes' END) AS `masked_fields`
+      CASE WHEN `notes` IS NOT NULL THEN 'notes' END) AS `masked_fields`,
+    -- No peer of the mask job's residual check: nothing is ever found.
+    CAST(NULL AS STRING) AS `residual_fields`
   FROM customers_json
 ) AS `m`;

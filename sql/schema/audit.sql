@@ -13,5 +13,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS audit_schema (
   `tokens_by_key`     STRING,   -- JSON: {"token key id": rows}; shows key rotations
   `row_set_hash`      STRING,   -- multiset hash (MuHash) of the window's row digests
   `prev_seal`         STRING,   -- seal of the previous window: the chain
+  `residual_values`   STRING,   -- JSON: {"field": n} raw values the residual check replaced
   `seal`              STRING    -- SHA-256 over all of the above
 ) WITH ('connector' = 'blackhole');

@@ -18,6 +18,7 @@ from maskstream.generate import write_events
 from maskstream.query import QueryError, analyst_tables, run_query
 from maskstream.records import committed_files, is_parquet, read_jsonl
 from tests.paths import REPO
+from udfs.policy.model import load_policy
 
 PAYMENTS_POLICY = REPO / "conf" / "policies" / "payments.yaml"
 
@@ -87,8 +88,13 @@ def test_masked_tables_are_parquet_partitioned_by_event_date(two_datasets: TwoDa
 def test_rows_per_day_per_policy_version(two_datasets: TwoDatasets) -> None:
     sql = (REPO / "sql" / "analyst" / "rows_per_day.sql").read_text()
     got = {(ds, str(dt), v): n for ds, dt, v, n in _query(two_datasets, sql)}
-    want = Counter(("customers", r["event_time"][:10], 1) for r in two_datasets.customers)
-    want.update(("payments", r["event_time"][:10], 1) for r in two_datasets.payments)
+    version = {d: load_policy(REPO / "conf" / "policies" / f"{d}.yaml").version
+               for d in ("customers", "payments")}  # fmt: skip
+    want = Counter(("customers", r["event_time"][:10], version["customers"])
+                   for r in two_datasets.customers)  # fmt: skip
+    want.update(
+        ("payments", r["event_time"][:10], version["payments"]) for r in two_datasets.payments
+    )
     assert got == dict(want)
     assert len({k[1] for k in got if k[0] == "payments"}) > 1  # several days of payments
 

@@ -80,7 +80,9 @@ def test_no_raw_value_of_a_masked_field_reaches_the_output(masked_run: MaskedRun
 def test_rows_carry_policy_version_key_id_source_and_digest(masked_run: MaskedRun) -> None:
     rows = _job_rows(masked_run)
     inputs = {f"file:{p}" for p in masked_run.input_files}
-    assert {r["policy_version"] for r in rows} == {1}
+    assert {r["policy_version"] for r in rows} == {
+        load_policy(masked_run.config.policy_path).version
+    }
     assert {r["token_key_id"] for r in rows} == {"k1"}
     assert {r["source_ref"] for r in rows} == inputs
     assert all(len(r["row_digest"]) == 64 for r in rows)
@@ -103,7 +105,7 @@ def test_updating_query_into_the_masked_table_is_rejected(token_key: str, tmp_pa
         for f in policy.fields
     )
     updating = (
-        f"INSERT INTO customers_masked SELECT {columns}, CAST(1 AS INT), '', '', '', '', '' "
+        f"INSERT INTO customers_masked SELECT {columns}, CAST(1 AS INT), '', '', '', '', '', '' "
         "FROM (SELECT `m`.`event_id` AS `event_id`, `m`.`customer_id` AS `customer_id` "
         "FROM customers_parsed) GROUP BY `customer_id`"
     )

@@ -56,7 +56,11 @@ SEALED_FIELDS = (
     "tokens_by_key",
     "row_set_hash",
     "prev_seal",
+    "residual_values",
 )
+# Sealed fields that audit rows written before them do not have: a missing one is left out of
+# the seal, so those rows still verify.
+LATER_FIELDS = frozenset({"residual_values"})
 
 
 def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +77,10 @@ def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
 def seal_hash(window: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of a window's sealed fields, including the previous seal,
     so that seals form a chain."""
-    values = [window[name] for name in SEALED_FIELDS]
+    values = [
+        window.get(name)
+        for name in SEALED_FIELDS
+        if name not in LATER_FIELDS or window.get(name) is not None
+    ]
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

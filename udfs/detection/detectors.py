@@ -13,7 +13,24 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-ENTITY_TYPES = ("EMAIL", "PHONE", "US_SSN", "CREDIT_CARD", "IBAN", "IP_ADDRESS")
+from udfs.detection import international
+from udfs.detection.checksums import card_valid, ssn_valid
+from udfs.detection.international import DEFAULT_REGIONS
+from udfs.detection.normalize import normalize_for_detection
+
+ENTITY_TYPES = (
+    "EMAIL", "PHONE", "US_SSN", "CREDIT_CARD", "IBAN", "IP_ADDRESS", "NATIONAL_ID",
+    "DATE_OF_BIRTH", "DATE",
+)  # fmt: skip
+# What scrub replaces and the leak scan looks for unless told otherwise: every date is an
+# option (`entities: [..., DATE]`), since most dates in a note are not personal data.
+DEFAULT_ENTITIES = tuple(e for e in ENTITY_TYPES if e != "DATE")
+LEAK_SCAN_TYPES = DEFAULT_ENTITIES
+ENTITY_LABELS = {
+    "EMAIL": "emails", "PHONE": "phone numbers", "US_SSN": "SSNs", "CREDIT_CARD": "card numbers",
+    "IBAN": "IBANs", "IP_ADDRESS": "IP addresses", "NATIONAL_ID": "national ids",
+    "DATE_OF_BIRTH": "dates of birth", "DATE": "dates",
+}  # fmt: skip
 
 
 class Detection(NamedTuple):
@@ -70,51 +87,6 @@ _WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 _DIGITS = re.compile(r"\D")
 SSN_CONTEXT = ("ssn", "social security", "social-security", "tax id", "taxpayer")
 PHONE_CONTEXT = ("phone", "call", "tel", "mobile", "cell", "reachable", "text", "fax", "contact")
-
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def luhn_valid(digits: str) -> bool:
-    backwards = digits[::-1]
-    total = sum(map(int, backwards[0::2])) + sum(_LUHN_DOUBLED[int(d)] for d in backwards[1::2])
-    return total % 10 == 0
-
-
-def _card_brand_ok(digits: str) -> bool:
-    """Prefixes and lengths of Visa, Mastercard, Amex, Discover, JCB, Diners and Maestro."""
-    n = len(digits)
-    p2, p3, p4 = int(digits[:2]), int(digits[:3]), int(digits[:4])
-    if digits[0] == "4":
-        return n in (13, 16, 19)
-    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
-        return n == 16
-    if p2 in (34, 37):
-        return n == 15
-    if digits.startswith("6011") or p2 == 65 or 644 <= p3 <= 649:
-        return n in (16, 19)
-    if p2 == 35 or digits.startswith(("1800", "2131")):  # JCB, including the old 15-digit
-        return 15 <= n <= 19
-    if 300 <= p3 <= 305 or p2 in (36, 38, 39):
-        return 14 <= n <= 19
-    maestro = ("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763", "0604")
-    if digits.startswith(maestro) or digits.startswith(("56", "57", "58", "6390")):
-        return 12 <= n <= 19
-    return False
-
-
-def card_valid(text: str) -> bool:
-    digits = _DIGITS.sub("", text)
-    return 12 <= len(digits) <= 19 and _card_brand_ok(digits) and luhn_valid(digits)
-
-
-def ssn_valid(text: str) -> bool:
-    """SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000."""
-    digits = _DIGITS.sub("", text)
-    if len(digits) != 9:
-        return False
-    area, group, serial = int(digits[:3]), int(digits[3:5]), int(digits[5:])
-    return area not in (0, 666) and area < 900 and group != 0 and serial != 0
-
 
 _IBAN_LETTERS = {ord(c): str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 
@@ -246,28 +218,84 @@ _OPEN, _CLOSE = "\x01", "\x02"
 _SAFE = str.maketrans({_OPEN: "\x00", _CLOSE: "\x00"})
 
 
-def detect(text: str, entities: frozenset[str] | None = None) -> list[Detection]:
+def detect(
+    text: str, entities: frozenset[str] | None = None, regions: tuple[str, ...] = DEFAULT_REGIONS
+) -> list[Detection]:
     """All entities in `text`, left to right, spans not overlapping."""
-    return detect_column([text], entities)[0]
+    return detect_column([text], entities, regions)[0]
 
 
-def detect_column(
-    texts: list[str], entities: frozenset[str] | None = None
-) -> list[list[Detection]]:
-    """Entities in many texts: RE2 marks the candidates of the whole Arrow column in one call
-    (C++, linear time), and only the candidates are looked at in Python."""
+def _mark(texts: list[str], pattern: str) -> list[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    return pc.replace_substring_regex(
+        pa.array(texts, type=pa.string()), pattern, _OPEN + "\\0" + _CLOSE
+    ).to_numpy(zero_copy_only=False)
+
+
+def detect_column(
+    texts: list[str],
+    entities: frozenset[str] | None = None,
+    regions: tuple[str, ...] = DEFAULT_REGIONS,
+) -> list[list[Detection]]:
+    """Entities in many texts (DEFAULT_ENTITIES when `entities` is None): RE2 marks the
+    candidates of the whole Arrow column in one call per detector family (C++, linear time),
+    and only the candidates are looked at in Python. Texts are read normalized (full-width
+    digits, other spaces, invisible characters: see normalize_for_detection); spans are of the
+    original text."""
+    wanted = frozenset(DEFAULT_ENTITIES) if entities is None else entities
     # The marker characters must not occur in the text; replacing them keeps every offset.
     safe = [t.translate(_SAFE) if (_OPEN in t or _CLOSE in t) else t for t in texts]
-    marked = pc.replace_substring_regex(
-        pa.array(safe, type=pa.string()), _CANDIDATES, _OPEN + "\\0" + _CLOSE
-    ).to_numpy(zero_copy_only=False)
+    maps = [normalize_for_detection(t) for t in safe]
+    work = [m[0] if m is not None else t for t, m in zip(safe, maps, strict=True)]
+    marked = _mark(work, _CANDIDATES)
+    marked_intl = _mark(work, international.CANDIDATES)
     results: list[list[Detection]] = []
-    for text, mark in zip(safe, marked, strict=True):
-        results.append(_from_marked(text, mark, entities) if _OPEN in mark else [])
+    for text, mark, intl, mapping in zip(work, marked, marked_intl, maps, strict=True):
+        found = _from_marked(text, mark, wanted) if _OPEN in mark else []
+        if _OPEN in intl:
+            found = _merge(found, _from_intl(text, intl, wanted, regions))
+        if mapping is not None and found:
+            _, starts, ends = mapping
+            found = [Detection(e, starts[s], ends[t - 1]) for e, s, t in found]
+        results.append(found)
     return results
+
+
+def _from_intl(
+    text: str, mark: str, entities: frozenset[str], regions: tuple[str, ...]
+) -> list[Detection]:
+    found: list[Detection] = []
+    pieces = mark.split(_OPEN)
+    pos = len(pieces[0])
+    for piece in pieces[1:]:
+        candidate, _, rest = piece.partition(_CLOSE)
+        for entity, start, end in international.classify(candidate, text, pos, regions):
+            if entity in entities:
+                found.append(Detection(entity, start, end))
+        pos += len(candidate) + len(rest)
+    return found
+
+
+# A checksum-validated identifier or a date of birth says more than "digits shaped like a phone
+# number": where the US detectors read a phone, these win.
+_OUTRANK_PHONE = frozenset({"NATIONAL_ID", "DATE_OF_BIRTH"})
+
+
+def _merge(first: list[Detection], second: list[Detection]) -> list[Detection]:
+    """`first` and `second` without overlaps, left to right: `first` wins, except that an
+    identifier or date of birth of `second` replaces a phone number of `first`."""
+    if not second:
+        return first
+
+    def overlap(a: Detection, b: Detection) -> bool:
+        return a.start < b.end and b.start < a.end
+
+    winners = [d for d in second if d.entity in _OUTRANK_PHONE]
+    first = [f for f in first if not (f.entity == "PHONE" and any(overlap(f, w) for w in winners))]
+    kept = [d for d in second if not any(overlap(d, f) for f in first)]
+    return sorted([*first, *kept], key=lambda d: d.start)
 
 
 def _from_marked(text: str, mark: str, entities: frozenset[str] | None) -> list[Detection]:

@@ -63,6 +63,7 @@ class WindowSummary:
     def __call__(
         self,
         masked_fields: pd.Series,
+        residual_fields: pd.Series,
         row_digests: pd.Series,
         token_key_ids: pd.Series,
         leak_counts: pd.Series,
@@ -79,11 +80,23 @@ class WindowSummary:
                 "masked_values": masked,
                 "detections": {e: int(c.sum()) for e, c in zip(ENTITY_TYPES, counts, strict=True)},
                 "leak_hits": int(leak_counts.sum()),
+                # Raw values the mask job's residual check found and replaced, per field.
+                "residuals": _residual_counts(residual_fields),
                 # Rows per token key id: shows a key rotation taking effect.
                 "tokens_by_key": {str(k): int(n) for k, n in token_key_ids.value_counts().items()},
                 "row_set_hash": seal.row_set_hash(str(d) for d in row_digests.dropna()),
             }
         )
+
+
+def _residual_counts(residual_fields: pd.Series) -> dict[str, int]:
+    """{"field": replacements} from the rows' `field@column` lists."""
+    counts: dict[str, int] = {}
+    for value in residual_fields.dropna():
+        for hit in str(value).split(","):
+            field = hit.partition("@")[0]
+            counts[field] = counts.get(field, 0) + 1
+    return counts
 
 
 def window_summary_udaf(policy: Policy) -> UserDefinedFunctionWrapper:
@@ -124,6 +137,7 @@ class SealChain(KeyedProcessFunction):
             detections=json.dumps(summary["detections"], sort_keys=True),
             leak_hits=summary["leak_hits"],
             tokens_by_key=json.dumps(summary["tokens_by_key"], sort_keys=True),
+            residual_values=json.dumps(summary["residuals"], sort_keys=True),
             row_set_hash=summary["row_set_hash"],
             prev_seal=self._last.value(),
         )

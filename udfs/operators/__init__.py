@@ -47,6 +47,9 @@ class ColumnContext:
     # The column as a pyarrow StringArray holding the same values, when the parser has one (see
     # ParsedBatch.arrow); None: operators that want Arrow convert the column themselves.
     arrow: Any = None
+    # The forms in which each field's values are written (udfs.detection.record_values), for
+    # operators that look for the record's own values; None: every field is plain text.
+    record_forms: Any = None
 
 
 ApplyFn = Callable[[pd.Series, Any, ColumnContext], pd.Series]

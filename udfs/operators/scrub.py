@@ -14,7 +14,9 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
-from udfs.detection.detectors import ENTITY_TYPES, Detection, detect_column
+from udfs.detection.detectors import DEFAULT_ENTITIES, ENTITY_TYPES, Detection, detect_column
+from udfs.detection.international import DEFAULT_REGIONS
+from udfs.detection.record_values import RecordForms, replace_forms
 from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register, text_only
 from udfs.operators.hashing import tokenizer
 
@@ -24,7 +26,14 @@ class ScrubParams(Params):
         default="placeholder",
         description="placeholder: <ENTITY_TYPE>; token: keyed token of the entity (joinable)",
     )
-    entities: tuple[str, ...] = Field(default=ENTITY_TYPES, description="entity types to scrub")
+    entities: tuple[str, ...] = Field(
+        default=DEFAULT_ENTITIES,
+        description="entity types to scrub (DATE, every date, is an option)",
+    )
+    regions: tuple[str, ...] = Field(
+        default=DEFAULT_REGIONS,
+        description="regions (ISO 3166 alpha-2) whose national phone formats are recognized",
+    )
     record_fields: tuple[str, ...] = Field(
         default=(),
         description="fields of the same record whose values are replaced in the text too",
@@ -38,11 +47,22 @@ class ScrubParams(Params):
             raise ValueError(f"unknown entity type(s) {unknown}; known: {list(ENTITY_TYPES)}")
         return value
 
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import phonenumbers
+
+        unknown = sorted(set(value) - phonenumbers.SUPPORTED_REGIONS)
+        if unknown:
+            raise ValueError(f"unknown region(s) {unknown}; use ISO 3166 codes such as DE, FR")
+        return value
+
 
 @register(
     "scrub",
     strength=STRENGTH_PARTIAL,
-    summary="Replace emails, phones, SSNs, cards, IBANs and IPs inside free text.",
+    summary="Replace emails, phones, SSNs, cards, IBANs, IPs, national ids and dates of birth "
+    "inside free text, and the record's own values in any form.",
     params=ScrubParams,
     check_type=text_only,
     keyed=lambda params: params.replace_with == "token",
@@ -58,7 +78,7 @@ def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Seri
     texts = [v for v, null in zip(column.to_numpy(dtype=object), nulls, strict=True) if not null]
     scrubbed = iter(
         _replace(text, found, one_token)
-        for text, found in zip(texts, detect_column(texts, wanted), strict=True)
+        for text, found in zip(texts, detect_column(texts, wanted, params.regions), strict=True)
     )
     out: list[object] = [None if null else next(scrubbed) for null in nulls]
     if params.record_fields:
@@ -75,19 +95,20 @@ MIN_RECORD_VALUE = 4
 def _replace_record_values(
     texts: list[object], fields: tuple[str, ...], ctx: ColumnContext
 ) -> list[object]:
-    """Each row's own values of `fields` (at least MIN_RECORD_VALUE characters) replaced by a
-    placeholder in its text, field after field: one pass over the rows per field."""
+    """Each row's own values of `fields`, in every form a person writes them (see
+    udfs.detection.record_values), replaced by <FIELD> in its text."""
+    forms = ctx.record_forms or RecordForms(dict.fromkeys(fields, "text"))
+    columns = [(name, ctx.batch[name].tolist()) for name in fields]
     out = list(texts)
-    for name in fields:
-        placeholder = f"<{name.upper()}>"
-        knowns = [
-            v if type(v) is str and len(v) >= MIN_RECORD_VALUE else None
-            for v in ctx.batch[name].tolist()
-        ]
-        out = [
-            t.replace(k, placeholder) if (k is not None and type(t) is str and k in t) else t
-            for t, k in zip(out, knowns, strict=True)
-        ]
+    for i, text in enumerate(out):
+        if type(text) is not str:
+            continue
+        row_forms = [(name, forms.of(name, values[i])) for name, values in columns]
+        row_forms = [(name, f) for name, f in row_forms if f]
+        if row_forms:
+            replaced = replace_forms(text, row_forms, "<{FIELD}>")
+            if replaced is not None:
+                out[i] = replaced
     return out
 
 

@@ -27,12 +27,13 @@ SINK_METADATA: tuple[Column, ...] = (
     Column("token_key_id", STRING, "id of the key behind the row's tokens"),
     Column("source_ref", STRING, "file:<path> or kafka:<topic>/<partition>/<offset>"),
     Column("masked_fields", STRING, "the fields of this row a rule changed"),
+    Column("residual_fields", STRING, "field@column: raw values the residual check replaced"),
     Column("row_digest", STRING, "SHA-256 of the row's canonical JSON: what the seals cover"),
 )
 METADATA_COLUMNS = tuple(c.name for c in SINK_METADATA)
 # Metadata the masking function computes per row; policy_version is a constant of the job and
 # source_ref comes from the source table.
-COMPUTED_METADATA = ("token_key_id", "masked_fields", "row_digest")
+COMPUTED_METADATA = ("token_key_id", "masked_fields", "residual_fields", "row_digest")
 
 # What a rejected record leaves behind, in table order. The first two are constants of the job,
 # source_ref comes from the source, the others from the masking function's verdict.

@@ -11,11 +11,20 @@ import pandas as pd
 
 from udfs.crypto.digest import row_digests
 from udfs.crypto.keys import KeyRing
+from udfs.detection.record_values import RecordForms
+from udfs.detection.value_forms import kind_of
 from udfs.operators import ColumnContext
 from udfs.policy.model import Policy
-from udfs.policy.sink import COMPUTED_METADATA, QUARANTINE_COLUMNS, SINK_METADATA, VERDICT_FIELDS
+from udfs.policy.sink import (
+    COMPUTED_METADATA,
+    QUARANTINE_COLUMNS,
+    SINK_METADATA,
+    VERDICT_FIELDS,
+    masked_types,
+)
 from udfs.records.parse_fast import parse_payloads_fast
 from udfs.records.quarantine import payload_digest, render_shape
+from udfs.records.residual import ResidualCheck
 from udfs.sql_types import STRING, SqlType
 
 INT = SqlType("INT")
@@ -46,10 +55,17 @@ class RecordMasker:
     # Per masked field: what its operator computed for a value in earlier batches (see
     # ColumnContext.memo). Lives as long as this masker, so under one key ring.
     memos: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    # The forms of each field's values (for scrub's record_fields and the residual check),
+    # computed once per distinct value.
+    record_forms: RecordForms = field(init=False, repr=False)
+    residual: ResidualCheck = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.policy.needs_key and self.keys is None:
             raise ValueError(f"policy {self.policy.source} has keyed operators but no key ring")
+        kinds = {f.name: kind_of(f.tags, f.input_type) for f in self.policy.fields}
+        object.__setattr__(self, "record_forms", RecordForms(kinds))
+        object.__setattr__(self, "residual", ResidualCheck.of(self.policy))
 
     @property
     def key_id(self) -> str | None:
@@ -80,7 +96,7 @@ class RecordMasker:
             out["_payload_digest"][i] = payload_digest(self.keys, payloads[i])
             out["_payload_shape"][i] = render_shape(payloads[i])
         for f in self.policy.fields:
-            values = batch[f.name] if f.is_keep else masked[f.name]
+            values = masked[f.name]
             out[f.name] = _keep_column(values) if f.is_keep else values
         for name in COMPUTED_METADATA:
             out[name] = masked[name].where(valid, None)
@@ -103,7 +119,13 @@ class RecordMasker:
             column = batch[rule.name]
             memo = self.memos.setdefault(rule.name, {})
             ctx = ColumnContext(
-                rule.name, rule.input_type, self.keys, batch, memo, (arrow or {}).get(rule.name)
+                rule.name,
+                rule.input_type,
+                self.keys,
+                batch,
+                memo,
+                (arrow or {}).get(rule.name),
+                self.record_forms,
             )
             masked[rule.name] = rule.operator.apply(column, rule.params, ctx).set_axis(index)
             present.append(column.notna().to_numpy())
@@ -113,21 +135,27 @@ class RecordMasker:
             index=index,
             dtype=object,
         )
-        version = pd.Series([self.policy.version] * size, index=index, dtype=object)
-        digest_columns = [
-            (masked[f.name] if not f.is_keep else batch[f.name], f.output_type)
-            for f in self.policy.fields
-        ] + [
-            (version, INT),
-            (key_id, STRING),
-            (source_ref.reset_index(drop=True), STRING),
-            (masked_fields, STRING),
-        ]
-        digests = pd.Series(row_digests(digest_columns), index=index, dtype=object)
-        out = dict(masked)
+        # Every field as it will be written (kept ones as they came), then the residual check
+        # over all of them: what it finds is replaced before the digest covers the row.
+        output = {
+            f.name: batch[f.name] if f.is_keep else masked[f.name] for f in self.policy.fields
+        }
+        residual_fields = pd.Series(
+            self.residual.apply(batch, output, self.record_forms), index=index, dtype=object
+        )
+        out: dict[str, pd.Series] = dict(output)
+        out["policy_version"] = pd.Series([self.policy.version] * size, index=index, dtype=object)
         out["token_key_id"] = key_id
+        out["source_ref"] = source_ref.reset_index(drop=True)
         out["masked_fields"] = masked_fields
-        out["row_digest"] = digests
+        out["residual_fields"] = residual_fields
+        types = masked_types(self.policy)
+        out["row_digest"] = pd.Series(
+            row_digests([(out[name], types[name]) for name in types if name != "row_digest"]),
+            index=index,
+            dtype=object,
+        )
+        del out["policy_version"], out["source_ref"]  # constants of the job and source input
         return pd.DataFrame(out, index=index)
 
 

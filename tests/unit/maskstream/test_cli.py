@@ -45,7 +45,7 @@ def test_explain_prints_ddl_and_the_compiled_insert(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "CREATE TABLE customers_raw" in out and "CREATE TABLE customers_masked" in out
     assert "INSERT INTO `customers_masked`" in out
-    assert "mask_customers_v1(" in out
+    assert "mask_customers_v2(" in out
     assert "-- mask_show_last(n=4, digit='*')" in out or "mask_show_last(" in out
 
 

@@ -1,0 +1,221 @@
+"""The forms of one value: how a person writes a name, an address, an email, a phone number, a
+date or a number in text, as the folded words and digit strings record_values looks for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from udfs.detection.normalize import fold
+from udfs.sql_types import SqlType
+
+MIN_WORD = 2
+_HONORIFICS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "md",
+        "phd",
+        "dds",
+        "esq",
+        "herr",
+        "frau",
+        "sra",
+        "srta",
+        "mme",
+        "mlle",
+        "m",
+        "dott",
+        "dhr",
+        "mevr",
+        "sig",
+    ]
+)
+
+
+@dataclass
+class Forms:
+    """The forms of one value: folded words (matched at word boundaries) and digit strings."""
+
+    strong_words: set[str] = field(default_factory=set)
+    weak_words: set[str] = field(default_factory=set)
+    strong_digits: set[str] = field(default_factory=set)
+    weak_digits: set[str] = field(default_factory=set)
+    # Identifiers of letters and digits, matched with every separator taken out of the text
+    # ("BBT LCU 52B 04B 350 L" is the codice fiscale BBTLCU52B04B350L).
+    compact: set[str] = field(default_factory=set)
+    # Strings one of which every form contains (a date's 2-digit year): a text holding none of
+    # them holds no form, which spares the many written forms of a date.
+    gate: tuple[str, ...] = ()
+
+    def may_be_in(self, folded: str) -> bool:
+        return not self.gate or any(g in folded for g in self.gate)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.strong_words
+            or self.weak_words
+            or self.strong_digits
+            or self.weak_digits
+            or self.compact
+        )
+
+    def words(self, weak: bool) -> set[str]:
+        return self.strong_words | self.weak_words if weak else self.strong_words
+
+    def digits(self, weak: bool) -> set[str]:
+        return self.strong_digits | self.weak_digits if weak else self.strong_digits
+
+
+def kind_of(tags: tuple[str, ...], sql_type: SqlType) -> str:
+    """How a field's values are written in text: name, address, email, phone, date, number or
+    text."""
+    if sql_type.is_temporal:
+        return "date"
+    if sql_type.is_numeric:
+        return "number"
+    for tag in tags:
+        for kind in ("name", "address", "email", "phone"):
+            if tag.endswith(f".{kind}") or tag.endswith(f".{kind}s"):
+                return kind
+        if tag.endswith((".birth_date", ".date", ".dob")):
+            return "date"
+    return "text"
+
+
+def forms_of(value: Any, kind: str) -> Forms:
+    """Every form of `value` worth looking for (none for nulls, booleans and tiny values)."""
+    forms = Forms()
+    if value is None or isinstance(value, bool) or value != value:  # noqa: PLR0124 (NaN)
+        return forms
+    if kind == "date" or isinstance(value, dt.date):
+        _date_forms(value, forms)
+        return forms
+    if kind == "number" or isinstance(value, (int, float, Decimal)):
+        _number_forms(value, forms)
+        return forms
+    text = str(value)
+    folded = " ".join(fold(text).split())
+    if len(folded) >= 4:
+        forms.strong_words.add(folded)
+    digits = "".join(c for c in folded if c.isdigit())
+    if len(digits) >= 6:
+        forms.strong_digits.add(digits)
+    alnum = "".join(c for c in folded if c.isalnum())
+    if kind == "text" and len(alnum) >= 8 and digits and not alnum.isdigit():
+        forms.compact.add(alnum)
+    if kind == "name":
+        # A name part of one character is a word in CJK scripts (林, 森), an initial elsewhere.
+        parts = [
+            p
+            for p in re.split(r"[^\w]+|_", folded)
+            if len(p) >= MIN_WORD or "\u3400" <= p <= "\u9fff"
+        ]
+        parts = [p for p in parts if p not in _HONORIFICS]
+        forms.weak_words.update(parts)
+        if len(parts) >= 2:
+            forms.strong_words.add(f"{parts[-1]}, {' '.join(parts[:-1])}")
+            forms.strong_words.add(f"{parts[-1]} {' '.join(parts[:-1])}")
+    elif kind == "address":
+        number_street = re.match(r"(\d+[a-z]?)\s+(\w{2,})", folded)
+        if number_street:
+            forms.weak_words.add(f"{number_street.group(1)} {number_street.group(2)}")
+        street_number = re.match(r"(\w{3,}(?: \w+)*?) (\d+[a-z]?)\b", folded)  # "Hauptstraße 5"
+        if street_number:
+            forms.weak_words.add(f"{street_number.group(1)} {street_number.group(2)}")
+    elif kind == "email":
+        local = folded.split("@", 1)[0]
+        if len(local) >= 4:
+            forms.weak_words.add(local)
+    elif kind == "phone":
+        _phone_forms(digits, forms)
+    return forms
+
+
+def _phone_forms(digits: str, forms: Forms) -> None:
+    # The national number without a country code or trunk prefix, as people write it at home.
+    if len(digits) >= 7:
+        forms.strong_digits.add(digits)
+    if len(digits) == 11 and digits[0] == "1":
+        forms.strong_digits.add(digits[1:])
+    if len(digits) >= 10 and digits.startswith("0"):
+        forms.strong_digits.add(digits.lstrip("0"))
+
+
+def _number_forms(value: Any, forms: Forms) -> None:
+    text = format(Decimal(str(value)), "f") if isinstance(value, float) else str(value)
+    whole, _, fraction = text.lstrip("-").partition(".")
+    # As stored (28555.3) and as written with cents (28,555.30): both digit strings.
+    for cents in {fraction.rstrip("0"), fraction.rstrip("0").ljust(2, "0") if fraction else ""}:
+        digits = whole + cents
+        if len(digits) >= 4:
+            (forms.strong_digits if len(digits) >= 5 else forms.weak_digits).add(digits)
+    if fraction.rstrip("0") and len(whole) >= 4:
+        forms.weak_digits.add(whole)
+
+
+MONTHS = {
+    "en": "january february march april may june july august september october november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+    "dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro "
+    "dezembro",
+}
+MONTH_NAMES = {lang: names.split() for lang, names in MONTHS.items()}
+
+
+def _date_forms(value: Any, forms: Forms) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not isinstance(day, dt.date):
+        try:
+            day = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return
+    y, m, d = f"{day.year:04d}", day.month, day.day
+    yy = y[2:]
+    mm, dd = f"{m:02d}", f"{d:02d}"
+    # Digits of the numeric forms (ISO, US, day first; padded or not; 2-digit years): any
+    # separator, or none, between the parts.
+    for month in {mm, str(m)}:
+        for day_ in {dd, str(d)}:
+            for a, b, c in ((y, month, day_), (month, day_, y), (day_, month, y)):
+                forms.strong_digits.add(a + b + c)
+            for a, b, c in ((month, day_, yy), (day_, month, yy), (yy, month, day_)):
+                forms.weak_digits.add(a + b + c)
+    # Written forms: "19 may 1999", "may 19, 1999", "19. mai 1999", "19 de mayo de 1999", ...
+    for names in MONTH_NAMES.values():
+        name = names[m - 1]
+        for month_name in {name, name[:3], name[:3] + "."}:
+            for text in (
+                f"{d} {month_name} {y}",
+                f"{d}. {month_name} {y}",
+                f"{month_name} {d}, {y}",
+                f"{month_name} {d} {y}",
+                f"{d} de {month_name} de {y}",
+                f"{dd} {month_name} {y}",
+                f"{month_name} {d}th, {y}",
+            ):
+                forms.strong_words.add(text)
+    forms.strong_words.update((f"{y}年{m}月{d}日", f"{y}年{mm}月{dd}日"))
+    if d == 1:
+        forms.strong_words.add(f"1er {MONTH_NAMES['fr'][m - 1]} {y}")
+    forms.gate = (yy,)
