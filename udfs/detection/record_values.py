@@ -18,12 +18,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from udfs.detection.normalize import digit_runs, fold, fold_with_map
-from udfs.detection.value_forms import Forms, forms_of
-
-# Digit forms shorter than this must be a whole run (a postal code, a short date): inside a
-# longer number they would be a coincidence.
-LONG_DIGITS = 7
+from udfs.detection.normalize import digit_runs, digit_view, fold, fold_with_map
+from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of
 
 
 def _cjk(ch: str) -> bool:
@@ -45,7 +41,75 @@ def _word_at(folded: str, start: int, end: int) -> bool:
     return not (joined_before or joined_after)
 
 
-_SEPARATORS = frozenset(" .-/_,:")
+_SEPARATORS = " .-/_,:"
+_DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
+
+
+class TextView:
+    """A folded text as the matchers read it; its digit view (normalize.digit_view) and its
+    separator-free form are computed on first use, or given, and then shared by every field's
+    forms."""
+
+    __slots__ = ("_compact", "_digits", "folded")
+
+    def __init__(self, folded: str, digits: str | None = None):
+        self.folded = folded
+        self._digits = digits
+        self._compact: str | None = None
+
+    @property
+    def digits(self) -> str:
+        if self._digits is None:
+            self._digits = digit_view(self.folded)
+        return self._digits
+
+    @property
+    def compact(self) -> str:
+        if self._compact is None:
+            self._compact = self.folded.translate(_DROP_SEPARATORS)
+        return self._compact
+
+
+def may_contain(folded: str, digits: str, forms: Forms, weak: bool) -> bool:
+    """A quick, inline-able superset of contains_forms: substrings only, no word boundaries.
+    False is final; True needs contains_forms to confirm."""
+    if not forms.word_gate or forms.words_may_be_in(folded):
+        for word in forms._words[weak]:
+            if word in folded:
+                return True
+    for check in forms._digit_checks[weak]:
+        if check in digits:
+            return True
+    if forms.compact:
+        compact = folded.translate(_DROP_SEPARATORS)
+        return any(needle in compact for needle in forms.compact)
+    return False
+
+
+def contains_forms(view: TextView, forms: Forms, *, weak: bool) -> bool:
+    """Whether the text holds any form (the residual check's question; no spans needed)."""
+    folded = view.folded
+    words = forms._words[weak]
+    if forms.word_gate and not forms.words_may_be_in(folded):
+        words = ()
+    for word in words:
+        if word in folded:
+            start = folded.find(word)
+            while start >= 0:
+                if _word_at(folded, start, start + len(word)):
+                    return True
+                start = folded.find(word, start + 1)
+    checks = forms._digit_checks[weak]
+    if checks:
+        digits = view.digits
+        if len(digits) > 2:
+            for check in checks:
+                if check in digits:
+                    return True
+    if forms.compact:
+        compact = view.compact
+        return any(needle in compact for needle in forms.compact)
+    return False
 
 
 def compact_with_map(folded: str) -> tuple[str, list[int]]:
@@ -59,16 +123,14 @@ def find_forms(
 ) -> list[tuple[int, int]]:
     """[start, end) spans of `folded` (a fold() or fold_with_map() text) holding any form."""
     spans: list[tuple[int, int]] = []
-    if not forms.may_be_in(folded):
-        return spans
-    for word in forms.words(weak):
+    for word in forms.words_for(weak) if forms.words_may_be_in(folded) else ():
         start = folded.find(word)
         while start >= 0:
             end = start + len(word)
             if _word_at(folded, start, end):
                 spans.append((start, end))
             start = folded.find(word, start + 1)
-    digits = forms.digits(weak)
+    digits = forms.digits_for(weak)
     if digits:
         for run, positions in runs if runs is not None else digit_runs(folded):
             for needle in digits:
@@ -90,32 +152,19 @@ def find_forms(
     return spans
 
 
-def contains_forms(
-    folded: str, runs: list[tuple[str, list[int]]], forms: Forms, *, weak: bool
-) -> bool:
-    """Whether `folded` holds any form (the residual check's question; no spans needed)."""
-    if not forms.may_be_in(folded):
-        return False
-    for word in forms.words(weak):
-        start = folded.find(word)
-        while start >= 0:
-            if _word_at(folded, start, start + len(word)):
-                return True
-            start = folded.find(word, start + 1)
-    digits = forms.digits(weak)
-    if digits and runs:
-        for run, _ in runs:
-            for needle in digits:
-                if (run == needle) if len(needle) < LONG_DIGITS else (needle in run):
-                    return True
-    if forms.compact:
-        compact = "".join(c for c in folded if c not in _SEPARATORS)
-        return any(needle in compact for needle in forms.compact)
-    return False
-
-
 # Distinct values a RecordForms keeps the forms of, per field, before it starts afresh.
 FORMS_MEMO_LIMIT = 65_536
+
+
+def column_forms(forms: RecordForms, name: str, values: list[Any]) -> list[Forms | None]:
+    """The forms of each value of a column (None: nothing to look for), computed once per
+    distinct value of the batch."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    per_value = [f if (f := forms.of(name, v)) else None for v in uniques.tolist()]
+    per_value.append(None)  # code -1: a null
+    return [per_value[c] for c in codes.tolist()]
 
 
 class RecordForms:
@@ -142,13 +191,25 @@ class RecordForms:
         return forms
 
 
-def replace_forms(text: str, row_forms: list[tuple[str, Forms]], placeholder: str) -> str | None:
+def replace_forms(
+    text: str,
+    row_forms: list[tuple[str, Forms]],
+    placeholder: str,
+    view: TextView | None = None,
+) -> str | None:
     """`text` with every form of `row_forms` (field name, forms) replaced by
     placeholder.format(FIELD=<the field's name, upper case>); None when nothing was found.
-    Overlapping matches keep the longest."""
-    folded = fold(text)
-    if not any(f.may_be_in(folded) for _, f in row_forms):
+    Overlapping matches keep the longest. `view`: the text's TextView, when the caller has it."""
+    view = view or TextView(fold(text))
+    folded, digits = view.folded, view.digits
+    row_forms = [
+        (n, f)
+        for n, f in row_forms
+        if may_contain(folded, digits, f, True) and contains_forms(view, f, weak=True)
+    ]
+    if not row_forms:
         return None
+    folded = view.folded
     ascii_text = text.isascii()
     if ascii_text:
         starts = ends = None

@@ -13,6 +13,9 @@ from udfs.detection.normalize import fold
 from udfs.sql_types import SqlType
 
 MIN_WORD = 2
+# Digit forms shorter than this must be a whole number (a postal code, a short date): inside a
+# longer number they would be a coincidence.
+LONG_DIGITS = 7
 _HONORIFICS = frozenset(
     [
         "mr",
@@ -58,12 +61,12 @@ class Forms:
     # Identifiers of letters and digits, matched with every separator taken out of the text
     # ("BBT LCU 52B 04B 350 L" is the codice fiscale BBTLCU52B04B350L).
     compact: set[str] = field(default_factory=set)
-    # Strings one of which every form contains (a date's 2-digit year): a text holding none of
-    # them holds no form, which spares the many written forms of a date.
-    gate: tuple[str, ...] = ()
+    # Strings one of which every word form contains (a date's month names): a text holding
+    # none of them holds no word form, which spares the many written forms of a date.
+    word_gate: tuple[str, ...] = ()
 
-    def may_be_in(self, folded: str) -> bool:
-        return not self.gate or any(g in folded for g in self.gate)
+    def words_may_be_in(self, folded: str) -> bool:
+        return not self.word_gate or any(g in folded for g in self.word_gate)
 
     def __bool__(self) -> bool:
         return bool(
@@ -73,6 +76,24 @@ class Forms:
             or self.weak_digits
             or self.compact
         )
+
+    def freeze(self) -> Forms:
+        """Fix the forms as tuples for matching (a Forms is matched many times, built once)."""
+        self._words = (tuple(self.strong_words), tuple(self.strong_words | self.weak_words))
+        self._digits = (tuple(self.strong_digits), tuple(self.strong_digits | self.weak_digits))
+        # As looked for in a digit view (normalize.digit_view): long forms anywhere in a number,
+        # short ones only as a whole number.
+        self._digit_checks = tuple(
+            tuple(d if len(d) >= LONG_DIGITS else f"|{d}|" for d in digits)
+            for digits in self._digits
+        )
+        return self
+
+    def words_for(self, weak: bool) -> tuple[str, ...]:
+        return self._words[weak]
+
+    def digits_for(self, weak: bool) -> tuple[str, ...]:
+        return self._digits[weak]
 
     def words(self, weak: bool) -> set[str]:
         return self.strong_words | self.weak_words if weak else self.strong_words
@@ -99,6 +120,10 @@ def kind_of(tags: tuple[str, ...], sql_type: SqlType) -> str:
 
 def forms_of(value: Any, kind: str) -> Forms:
     """Every form of `value` worth looking for (none for nulls, booleans and tiny values)."""
+    return _forms_of(value, kind).freeze()
+
+
+def _forms_of(value: Any, kind: str) -> Forms:
     forms = Forms()
     if value is None or isinstance(value, bool) or value != value:  # noqa: PLR0124 (NaN)
         return forms
@@ -218,4 +243,4 @@ def _date_forms(value: Any, forms: Forms) -> None:
     forms.strong_words.update((f"{y}年{m}月{d}日", f"{y}年{mm}月{dd}日"))
     if d == 1:
         forms.strong_words.add(f"1er {MONTH_NAMES['fr'][m - 1]} {y}")
-    forms.gate = (yy,)
+    forms.word_gate = (*{names[m - 1][:3] for names in MONTH_NAMES.values()}, "年")

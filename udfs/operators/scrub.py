@@ -16,7 +16,8 @@ from pydantic import Field, field_validator
 
 from udfs.detection.detectors import DEFAULT_ENTITIES, ENTITY_TYPES, Detection, detect_column
 from udfs.detection.international import DEFAULT_REGIONS
-from udfs.detection.record_values import RecordForms, replace_forms
+from udfs.detection.normalize import digit_views, fold
+from udfs.detection.record_values import RecordForms, TextView, column_forms, replace_forms
 from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register, text_only
 from udfs.operators.hashing import tokenizer
 
@@ -98,15 +99,16 @@ def _replace_record_values(
     """Each row's own values of `fields`, in every form a person writes them (see
     udfs.detection.record_values), replaced by <FIELD> in its text."""
     forms = ctx.record_forms or RecordForms(dict.fromkeys(fields, "text"))
-    columns = [(name, ctx.batch[name].tolist()) for name in fields]
+    columns = [(name, column_forms(forms, name, ctx.batch[name].tolist())) for name in fields]
     out = list(texts)
-    for i, text in enumerate(out):
-        if type(text) is not str:
-            continue
-        row_forms = [(name, forms.of(name, values[i])) for name, values in columns]
-        row_forms = [(name, f) for name, f in row_forms if f]
+    rows = [i for i, text in enumerate(out) if type(text) is str]
+    folded = [fold(out[i]) for i in rows]  # type: ignore[arg-type]
+    # The digit views of all texts in one RE2 call.
+    views = [TextView(f, d) for f, d in zip(folded, digit_views(folded), strict=True)]
+    for i, view in zip(rows, views, strict=True):
+        row_forms = [(name, f[i]) for name, f in columns if f[i] is not None]
         if row_forms:
-            replaced = replace_forms(text, row_forms, "<{FIELD}>")
+            replaced = replace_forms(out[i], row_forms, "<{FIELD}>", view)  # type: ignore[arg-type]
             if replaced is not None:
                 out[i] = replaced
     return out

@@ -252,3 +252,32 @@ def test_undocumented_keys_are_never_rendered() -> None:
     page = render_html([w], [leaky])
     assert FAKE_SSN not in page
     assert "6789" not in page
+
+
+def test_the_all_clear_banner_names_what_was_checked_and_claims_no_more() -> None:
+    page = render_html([window(0)], [])
+    banner = re.search(r'<div class="status status-ok".*?</div>', page, flags=re.S)
+    assert banner
+    for label in ("emails", "phone numbers", "SSNs", "card numbers", "IBANs", "IP addresses",
+                  "national ids", "dates of birth"):  # fmt: skip
+        assert label in banner.group(0), label
+    assert "looks for nothing else" in banner.group(0)
+    assert "residual check replaced no value" in banner.group(0)
+
+
+def test_residual_replacements_are_counted_per_field_on_the_page() -> None:
+    windows = [
+        window(0, residual_values=json.dumps({"birth_date": 3, "ssn": 1})),
+        window(1, residual_values=json.dumps({"birth_date": 2})),
+    ]
+    page = render_html(windows, [])
+    card = re.search(r'data-total="residuals"><div class="n">([\d,]+)</div>', page)
+    assert card and card.group(1) == "6"
+    assert "Residual values replaced" in page and "birth_date" in page
+    assert "6 residual values" in page  # the banner says so too
+
+
+def test_windows_written_before_residual_counts_render_with_none() -> None:
+    page = render_html([window(0)], [])  # no residual_values column at all
+    card = re.search(r'data-total="residuals"><div class="n">([\d,]+)</div>', page)
+    assert card and card.group(1) == "0"

@@ -1,0 +1,116 @@
+"""The residual check: a raw value of a record's protected field left in any text column of its
+masked row is never written; the column is replaced whole and the row says which field's value
+was found where (never the value)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from udfs.crypto.keys import KeyRing
+from udfs.policy.model import compile_policy
+from udfs.records.masking import RecordMasker
+from udfs.records.residual import RESIDUAL
+
+KEYS = KeyRing("k1", {"k1": b"0" * 32})
+POLICY: dict[str, Any] = {
+    "dataset": "t",
+    "version": 1,
+    "fields": [
+        {"name": "id", "type": "STRING", "mask": "keep"},
+        {"name": "label", "type": "STRING", "mask": "keep"},  # a careless keep
+        {"name": "ssn", "type": "STRING", "tags": ["pii.ssn"],
+         "mask": {"op": "mask_show_last", "n": 4}},
+        {"name": "full_name", "type": "STRING", "tags": ["pii.name"], "mask": "redact"},
+        {"name": "birth_date", "type": "DATE", "tags": ["pii.birth_date"],
+         "mask": {"op": "generalize", "to": "year"}},
+        {"name": "note", "type": "STRING", "tags": ["pii.free_text"], "mask": {"op": "scrub"}},
+        {"name": "agent", "type": "STRING", "tags": ["device.user_agent"],
+         "mask": {"op": "truncate", "length": 11}},
+    ],
+}  # fmt: skip
+
+
+def _mask(rows: list[dict[str, Any]], policy: dict[str, Any] = POLICY) -> pd.DataFrame:
+    masker = RecordMasker(compile_policy(policy, "test.yaml"), KEYS)
+    batch = {f["name"]: pd.Series([r.get(f["name"]) for r in rows], dtype=object)
+             for f in policy["fields"]}  # fmt: skip
+    return masker.mask_batch(batch, pd.Series(["file:x"] * len(rows), dtype=object))
+
+
+def _row(**values: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    base = {
+        "id": "e1", "label": "signup", "ssn": "850-54-5019", "full_name": "Samantha Sellers",
+        "birth_date": dt.date(1949, 2, 17), "note": "all good", "agent": "Mozilla/5.0 (X11)",
+    }  # fmt: skip
+    return {**base, **values}
+
+
+CASES = [
+    # An SSN in a kept column, with other separators: the column goes, the row says so.
+    pytest.param({"label": "ref 850 54 5019"}, "label", "ssn@label", id="ssn-in-kept-column"),
+    # The full name, upper case, in a kept column.
+    pytest.param({"label": "SAMANTHA SELLERS"}, "label", "full_name@label", id="name-in-kept"),
+    # A date of birth written out, without a context word the detectors know, in a note the
+    # scrub has no record_fields for.
+    pytest.param({"note": "seen 17 February 1949"}, "note", "birth_date@note", id="dob-in-note"),
+    # A name part in free text: weak forms count there.
+    pytest.param({"note": "Sellers called"}, "note", "full_name@note", id="name-part-in-note"),
+    # truncate kept the whole (short) value: that is a raw value left in clear.
+    pytest.param({"agent": "curl/8.0"}, "agent", "agent@agent", id="truncate-kept-all"),
+]
+
+
+@pytest.mark.parametrize(("values", "column", "found"), CASES)
+def test_a_planted_value_is_replaced_whole_and_counted(
+    values: dict[str, Any], column: str, found: str
+) -> None:
+    out = _mask([_row(**values), _row()])
+    assert out[column][0] == RESIDUAL
+    assert out["residual_fields"][0] == found
+    assert out["residual_fields"][1] is None  # the clean row is untouched
+    assert out[column][1] != RESIDUAL
+
+
+def test_what_an_operator_leaves_by_design_is_not_a_residual() -> None:
+    out = _mask([_row()])
+    assert out["ssn"][0] == "nnn-nn-5019"  # the last four digits
+    assert out["birth_date"][0] == "1949"  # the year
+    assert out["agent"][0] == "Mozilla/5.0"
+    assert out["residual_fields"][0] is None
+
+
+def test_a_field_scrubbed_as_a_record_field_is_replaced_by_scrub_not_the_check() -> None:
+    policy = copy.deepcopy(POLICY)
+    policy["fields"][5]["mask"] = {"op": "scrub", "record_fields": ["full_name", "birth_date"]}
+    out = _mask([_row(note="Sellers, born 17 February 1949")], policy)
+    # The detectors see the date of birth first (its type wins); the name is the record's own.
+    assert out["note"][0] == "<FULL_NAME>, born <DATE_OF_BIRTH>"
+    assert out["residual_fields"][0] is None
+
+
+def test_the_row_digest_covers_the_replacement() -> None:
+    leaking, clean = _mask([_row(label="ref 850 54 5019")]), _mask([_row(label="ref")])
+    assert leaking["row_digest"][0] != clean["row_digest"][0]
+    assert len(leaking["row_digest"][0]) == 64
+
+
+def test_the_audit_window_counts_residual_replacements_per_field() -> None:
+    from udfs.flink.audit_functions import _residual_counts
+
+    values = pd.Series(["ssn@label,full_name@label", None, "ssn@notes"], dtype=object)
+    assert _residual_counts(values) == {"ssn": 2, "full_name": 1}
+
+
+def test_seals_of_rows_written_before_residual_counts_still_verify() -> None:
+    from udfs.crypto.seal import seal_hash
+
+    window = {"dataset": "t", "policy_version": 1, "prev_seal": None}
+    old = seal_hash(window)  # an audit row without residual_values
+    assert seal_hash({**window, "residual_values": None}) == old
+    assert seal_hash({**window, "residual_values": "{}"}) != old  # and it is sealed when there
