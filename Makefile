@@ -17,7 +17,7 @@ CUSTOMERS ?= 5000
 PAYMENTS := conf/policies/payments.yaml
 DEMO := data/demo
 
-.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-kafka up submit down session-up session-down lint format clean
+.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-leaks bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -90,6 +90,9 @@ bench-scrub: venv ## Benchmark: scrub vs Microsoft Presidio on 20,000 generated 
 	@.venv-bench/bin/python -m pip install -q "presidio-analyzer==2.2.366" "presidio-anonymizer==2.2.366" \
 		"pandas<2.3" "pyarrow<21" "pydantic>=2.7,<3" PyYAML "Faker>=30,<41"
 	.venv-bench/bin/python bench/scrub_vs_presidio.py --notes 20000
+
+bench-leaks: venv ## What survives masking: raw values on generated events, planted mentions in 10 locales
+	$(PY) bench/leak_corpus.py
 
 bench-kafka: venv jars ## Benchmark on the local broker: throughput and end-to-end latency
 	@$(KAFKA_SH) up

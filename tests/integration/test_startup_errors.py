@@ -76,11 +76,13 @@ def test_version_not_increased(tmp_path: Path) -> None:
     from jobs.flink_env import create_table_env
 
     config = _registry_config(tmp_path)
-    mask_job.build(create_table_env(config.flink), config)  # records v1
+    mask_job.build(create_table_env(config.flink), config)  # records the shipped version
+    shipped = load_policy(config.policy_path).version
     changed = _policy_file(tmp_path, "v1-changed.yaml", full_name={"mask": "nullify"})
     with pytest.raises(PolicyEvolutionError) as err:
         mask_job.build(create_table_env(config.flink), config, load_policy(changed))
-    assert "v1-changed.yaml" in str(err.value) and "Fix: set `version: 2`" in str(err.value)
+    assert "v1-changed.yaml" in str(err.value)
+    assert f"Fix: set `version: {shipped + 1}`" in str(err.value)
 
 
 def test_weakened_rule_without_allow_weaker(tmp_path: Path) -> None:
@@ -88,9 +90,10 @@ def test_weakened_rule_without_allow_weaker(tmp_path: Path) -> None:
     from jobs.flink_env import create_table_env
 
     config = _registry_config(tmp_path)
-    mask_job.build(create_table_env(config.flink), config)  # records v1
+    mask_job.build(create_table_env(config.flink), config)  # records the shipped version
+    later = load_policy(config.policy_path).version + 1
     weaker = _policy_file(
-        tmp_path, "v2.yaml", version=2, ssn={"mask": {"op": "mask_show_last", "n": 6}}
+        tmp_path, "v2.yaml", version=later, ssn={"mask": {"op": "mask_show_last", "n": 6}}
     )
     with pytest.raises(PolicyEvolutionError) as err:
         mask_job.build(create_table_env(config.flink), config, load_policy(weaker))
@@ -98,7 +101,7 @@ def test_weakened_rule_without_allow_weaker(tmp_path: Path) -> None:
     allowed = _policy_file(
         tmp_path,
         "v2-allowed.yaml",
-        version=2,
+        version=later,
         ssn={"mask": {"op": "mask_show_last", "n": 6}, "allow_weaker": True},
     )
     mask_job.build(create_table_env(config.flink), config, load_policy(allowed))
