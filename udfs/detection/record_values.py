@@ -19,7 +19,7 @@ import contextlib
 from typing import Any
 
 from udfs.detection.normalize import digit_runs, digit_view, fold, fold_with_map
-from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of
+from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, tokens_of
 
 
 def _cjk(ch: str) -> bool:
@@ -70,18 +70,24 @@ class TextView:
         return self._compact
 
 
-def may_contain(folded: str, digits: str, forms: Forms, weak: bool) -> bool:
-    """A quick, inline-able superset of contains_forms: substrings only, no word boundaries.
-    False is final; True needs contains_forms to confirm."""
-    if not forms.word_gate or forms.words_may_be_in(folded):
-        for word in forms._words[weak]:
-            if word in folded:
-                return True
-    for check in forms._digit_checks[weak]:
-        if check in digits:
+def may_contain(view: TextView, forms: Forms, weak: bool, tokens: frozenset[str]) -> bool:
+    """A quick superset of contains_forms: a token of each word form among the text's tokens
+    (substrings for forms in scripts without spaces), digit forms in its digit view, no word
+    boundaries. False is final; True needs contains_forms to confirm."""
+    if not tokens.isdisjoint(forms._anchors[weak]):
+        return True
+    folded = view.folded
+    for word in forms._unanchored[weak]:
+        if word in folded:
             return True
+    checks = forms._digit_checks[weak]
+    if checks:
+        digits = view.digits
+        for check in checks:
+            if check in digits:
+                return True
     if forms.compact:
-        compact = folded.translate(_DROP_SEPARATORS)
+        compact = view.compact
         return any(needle in compact for needle in forms.compact)
     return False
 
@@ -201,11 +207,11 @@ def replace_forms(
     placeholder.format(FIELD=<the field's name, upper case>); None when nothing was found.
     Overlapping matches keep the longest. `view`: the text's TextView, when the caller has it."""
     view = view or TextView(fold(text))
-    folded, digits = view.folded, view.digits
+    tokens = tokens_of(view.folded)
     row_forms = [
         (n, f)
         for n, f in row_forms
-        if may_contain(folded, digits, f, True) and contains_forms(view, f, weak=True)
+        if may_contain(view, f, True, tokens) and contains_forms(view, f, weak=True)
     ]
     if not row_forms:
         return None

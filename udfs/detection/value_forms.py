@@ -58,6 +58,9 @@ class Forms:
     weak_words: set[str] = field(default_factory=set)
     strong_digits: set[str] = field(default_factory=set)
     weak_digits: set[str] = field(default_factory=set)
+    # The anchor (see _anchor) of word forms that set it themselves, e.g. a date's month name:
+    # working it out of each of a date's many written forms would cost more than all the rest.
+    anchor_of: dict[str, str] = field(default_factory=dict)
     # Identifiers of letters and digits, matched with every separator taken out of the text
     # ("BBT LCU 52B 04B 350 L" is the codice fiscale BBTLCU52B04B350L).
     compact: set[str] = field(default_factory=set)
@@ -81,6 +84,19 @@ class Forms:
         """Fix the forms as tuples for matching (a Forms is matched many times, built once)."""
         self._words = (tuple(self.strong_words), tuple(self.strong_words | self.weak_words))
         self._digits = (tuple(self.strong_digits), tuple(self.strong_digits | self.weak_digits))
+        # A token (run of letters and digits) of each word form: a text none of whose tokens is
+        # an anchor holds no word form. Forms in scripts written without spaces have none.
+        anchors = [(w, self.anchor_of.get(w) or _anchor(w)) for w in self.strong_words]
+        anchors += [(w, _anchor(w)) for w in self.weak_words - self.strong_words]
+        strong = [(w, a) for w, a in anchors if w in self.strong_words]
+        self._anchors = (
+            frozenset(a for _, a in strong if a),
+            frozenset(a for _, a in anchors if a),
+        )
+        self._unanchored = (
+            tuple(w for w, a in strong if not a),
+            tuple(w for w, a in anchors if not a),
+        )
         # As looked for in a digit view (normalize.digit_view): long forms anywhere in a number,
         # short ones only as a whole number.
         self._digit_checks = tuple(
@@ -116,6 +132,30 @@ def kind_of(tags: tuple[str, ...], sql_type: SqlType) -> str:
         if tag.endswith((".birth_date", ".date", ".dob")):
             return "date"
     return "text"
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _anchor(word: str) -> str:
+    """The token of a word form least likely to stand in a masked row by chance: its longest
+    word of letters (a month name, not the year a generalized date keeps), else its first
+    number (not the last digits a partial mask keeps); "" when the form is in a script written
+    without spaces (its tokens are not words)."""
+    tokens = _TOKEN.findall(word)
+    if not tokens or any(_cjk(c) for t in tokens for c in t):
+        return ""
+    letters = [t for t in tokens if not t.isdigit()]
+    return max(letters, key=len) if letters else tokens[0]
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+
+
+def tokens_of(folded: str) -> frozenset[str]:
+    """The tokens (runs of letters and digits) of a folded text, as anchors are matched."""
+    return frozenset(_TOKEN.findall(folded))
 
 
 def forms_of(value: Any, kind: str) -> Forms:
@@ -240,6 +280,7 @@ def _date_forms(value: Any, forms: Forms) -> None:
                 f"{month_name} {d}th, {y}",
             ):
                 forms.strong_words.add(text)
+                forms.anchor_of[text] = month_name.rstrip(".")
     forms.strong_words.update((f"{y}年{m}月{d}日", f"{y}年{mm}月{dd}日"))
     if d == 1:
         forms.strong_words.add(f"1er {MONTH_NAMES['fr'][m - 1]} {y}")

@@ -25,7 +25,7 @@ from udfs.detection.record_values import (
     contains_forms,
     may_contain,
 )
-from udfs.detection.value_forms import Forms
+from udfs.detection.value_forms import Forms, tokens_of
 from udfs.policy.model import FieldRule, Policy
 
 RESIDUAL = "[REDACTED:residual]"
@@ -82,6 +82,10 @@ class ResidualCheck:
         # of all of them in one RE2 call: a miss (the usual case) then costs one scan per form.
         kinds = [(names, weak, _views(names, columns, size)) for names, weak in
                  ((self.strict, False), (self.free_text, True)) if names]  # fmt: skip
+        token_sets = {
+            weak: [tokens_of(v.folded) if v is not None else frozenset() for v in views]
+            for _, weak, views in kinds
+        }
         changed: set[str] = set()
         found: list[str | None] = [None] * size
         for i in range(size):
@@ -93,13 +97,13 @@ class ResidualCheck:
                 view = views[i]
                 if view is None:
                     continue
-                folded, digits = view.folded, view.digits
+                tokens = token_sets[weak][i]
                 for field, row_field_forms in row_forms:
                     if weak and field in self.scrubbed:
                         continue
                     if field in self.free_text and names == (field,):
                         continue  # scrub keeps its own text but what it detects, by design
-                    if may_contain(folded, digits, row_field_forms, weak) and contains_forms(
+                    if may_contain(view, row_field_forms, weak, tokens) and contains_forms(
                         view, row_field_forms, weak=weak
                     ):
                         hits.update(
