@@ -211,8 +211,11 @@ def _one(candidate: str, text: str, start: int, regions: tuple[str, ...]) -> str
         return "NATIONAL_ID" if _letter_id(candidate) else None
     if candidate[-1:].isalpha():
         return "NATIONAL_ID" if _letter_id(candidate) else None
-    if start >= 2 and text[start - 1] in "-./_" and text[start - 2].isalnum():
-        return None  # the tail of a longer token (a ticket "A-123-45-6789", a version)
+    end = start + len(candidate)
+    if start >= 2 and text[start - 1] in "-./_:" and text[start - 2].isalnum():
+        return None  # the tail of a longer token (a ticket "A-123-45-6789", a version, a UUID)
+    if end + 1 < len(text) and text[end] in "-./_:" and text[end + 1].isalnum():
+        return None  # the head of a longer token
     digits = _DIGITS.sub("", candidate)
     if _SSN_SHAPE.fullmatch(candidate) and ssn_valid(digits):
         return "US_SSN"
