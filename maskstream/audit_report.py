@@ -60,8 +60,8 @@ def _status(
             "<small>No window has been sealed, so there is nothing to check.</small></div>"
         )
     replaced = (
-        f" {plural(residuals, 'residual value')} of the records' own fields were found after "
-        "masking and replaced whole before anything was written."
+        f" The residual check found {plural(residuals, 'raw value')} of the records' own fields "
+        "after masking and replaced each column holding one before it was written."
         if residuals
         else " The residual check replaced no value."
     )

@@ -97,11 +97,14 @@ class Forms:
             tuple(w for w, a in strong if not a),
             tuple(w for w, a in anchors if not a),
         )
-        # As looked for in a digit view (normalize.digit_view): long forms anywhere in a number,
-        # short ones only as a whole number.
-        self._digit_checks = tuple(
-            tuple(d if len(d) >= LONG_DIGITS else f"|{d}|" for d in digits)
-            for digits in self._digits
+        # As looked for in a digit view (normalize.digit_view). Strong forms only (index 0, the
+        # residual check of structured columns): each as a whole number, since ids such as UUIDs
+        # hold long runs of digits that contain an 8-digit date by chance. With weak forms too
+        # (index 1, free text): long forms anywhere in a number ("+1 555…" holds the national
+        # number), short ones as a whole number.
+        self._digit_checks = (
+            tuple(f"|{d}|" for d in self._digits[0]),
+            tuple(d if len(d) >= LONG_DIGITS else f"|{d}|" for d in self._digits[1]),
         )
         return self
 

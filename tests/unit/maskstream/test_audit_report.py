@@ -274,7 +274,7 @@ def test_residual_replacements_are_counted_per_field_on_the_page() -> None:
     card = re.search(r'data-total="residuals"><div class="n">([\d,]+)</div>', page)
     assert card and card.group(1) == "6"
     assert "Residual values replaced" in page and "birth_date" in page
-    assert "6 residual values" in page  # the banner says so too
+    assert "found 6 raw values" in page  # the banner says so too
 
 
 def test_windows_written_before_residual_counts_render_with_none() -> None:

@@ -114,3 +114,11 @@ def test_seals_of_rows_written_before_residual_counts_still_verify() -> None:
     old = seal_hash(window)  # an audit row without residual_values
     assert seal_hash({**window, "residual_values": None}) == old
     assert seal_hash({**window, "residual_values": "{}"}) != old  # and it is sealed when there
+
+
+def test_a_date_inside_a_uuid_is_a_coincidence_not_a_residual() -> None:
+    # A kept UUID whose digits happen to hold the birth date's digits (19490217): structured
+    # columns need a whole number, so the id is not replaced.
+    out = _mask([_row(id="a3f0c2d1-9b7e-4c1a-8d2f-319490217a4b")])
+    assert out["id"][0] == "a3f0c2d1-9b7e-4c1a-8d2f-319490217a4b"
+    assert out["residual_fields"][0] is None
