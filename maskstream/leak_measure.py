@@ -67,7 +67,7 @@ def surviving_raw_values(
 ) -> Survivors:
     """Rows whose masked row still shows a raw value of one of its protected fields."""
     text_columns = [f.name for f in policy.fields if f.output_type.is_text]
-    free_text = [f.name for f in policy.fields if f.operator.name == "scrub"]
+    free_text = [f.name for f in policy.fields if f.operator.free_text]
     names = {f.name for f in policy.fields if "pii.name" in f.tags}
     out = Survivors()
     for record, row in zip(raw, masked, strict=True):

@@ -36,7 +36,7 @@ def scan_batch(policy: Policy, columns: dict[str, pd.Series]) -> pd.DataFrame:
             for entity, _, _ in found:
                 if entity not in ignored:
                     hits[row].append(f"{rule.name}:{entity}")
-        if rule.operator.name == "scrub":
+        if rule.operator.free_text:
             for row, text in zip(rows, texts, strict=True):
                 if "<" in text:
                     for match in _PLACEHOLDER.finditer(text):

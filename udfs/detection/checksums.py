@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_DIGITS = re.compile(r"\D")
+NON_DIGIT = re.compile(r"\D")
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
 
@@ -38,13 +38,13 @@ def _card_brand_ok(digits: str) -> bool:
 
 
 def card_valid(text: str) -> bool:
-    digits = _DIGITS.sub("", text)
+    digits = NON_DIGIT.sub("", text)
     return 12 <= len(digits) <= 19 and _card_brand_ok(digits) and luhn_valid(digits)
 
 
 def ssn_valid(text: str) -> bool:
     """SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000."""
-    digits = _DIGITS.sub("", text)
+    digits = NON_DIGIT.sub("", text)
     if len(digits) != 9:
         return False
     area, group, serial = int(digits[:3]), int(digits[3:5]), int(digits[5:])

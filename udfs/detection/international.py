@@ -27,7 +27,7 @@ from stdnum.it import codicefiscale
 from stdnum.jp import in_ as my_number
 from stdnum.nl import bsn
 
-from udfs.detection.checksums import card_valid, ssn_valid
+from udfs.detection.checksums import NON_DIGIT, card_valid, ssn_valid
 from udfs.detection.value_forms import MONTH_NAMES
 
 # The locales the detectors are tuned and tested for; a policy may name others (`regions`).
@@ -77,7 +77,6 @@ ID_CONTEXT = (
     "steuer-id", "steuernummer", "rg", "cpf/cnpj", "身分証", "番号",
 )  # fmt: skip
 _NINO = re.compile(r"(?i)[a-ceghj-prstw-z][a-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[a-d]")
-_DIGITS = re.compile(r"\D")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
 _WRITTEN_DATE = re.compile(
     rf"(?i)(\d{{1,2}})\D*?\b({_MONTH})\W*(\d{{4}})|({_MONTH})\W*(\d{{1,2}})\D*(\d{{4}})"
@@ -216,7 +215,7 @@ def _one(candidate: str, text: str, start: int, regions: tuple[str, ...]) -> str
         return None  # the tail of a longer token (a ticket "A-123-45-6789", a version, a UUID)
     if end + 1 < len(text) and text[end] in "-./_:" and text[end + 1].isalnum():
         return None  # the head of a longer token
-    digits = _DIGITS.sub("", candidate)
+    digits = NON_DIGIT.sub("", candidate)
     if _SSN_SHAPE.fullmatch(candidate) and ssn_valid(digits):
         return "US_SSN"
     if 12 <= len(digits) <= 19 and card_valid(digits):

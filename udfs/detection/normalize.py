@@ -13,27 +13,26 @@ _INVISIBLE = dict.fromkeys(
      *range(0x2060, 0x2065), 0xFEFF],
     None,
 )  # fmt: skip
-# Every Unicode space (NBSP, narrow NBSP, ideographic, ...) is a plain space; every decimal digit
-# of any script is its ASCII digit.
-_FOLD_TABLE = {
-    **{
-        cp: " "
-        for cp in range(sys.maxunicode + 1)
-        if unicodedata.category(chr(cp)) == "Zs" and cp != 0x20
-    },
-    **{
-        cp: str(unicodedata.decimal(chr(cp)))
-        for cp in range(0x80, sys.maxunicode + 1)
-        if unicodedata.category(chr(cp)) == "Nd"
-    },
-    # Dashes of every kind (and the full-width one NFKC leaves) are a hyphen-minus.
-    **{
-        cp: "-"
-        for cp in range(0x80, sys.maxunicode + 1)
-        if unicodedata.category(chr(cp)) == "Pd" or cp == 0x2212
-    },
-    **_INVISIBLE,
-}
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Every Unicode space (NBSP, narrow NBSP, ideographic, ...) is a plain space, every decimal
+    digit of any script its ASCII digit, every dash (and the minus sign NFKC leaves) a
+    hyphen-minus, invisible characters nothing. One pass over the code points (at import)."""
+    table: dict[int, str | None] = {}
+    for cp in range(0x80, sys.maxunicode + 1):
+        category = unicodedata.category(chr(cp))
+        if category == "Zs":
+            table[cp] = " "
+        elif category == "Nd":
+            table[cp] = str(unicodedata.decimal(chr(cp)))
+        elif category == "Pd" or cp == 0x2212:
+            table[cp] = "-"
+    table.update(_INVISIBLE)
+    return table
+
+
+_FOLD_TABLE = _fold_table()
 _DIGIT_RUN = re.compile(r"[0-9](?:[ .,/()'’\-+]{0,2}[0-9])*")
 
 

@@ -19,12 +19,7 @@ import contextlib
 from typing import Any
 
 from udfs.detection.normalize import digit_runs, digit_view, fold, fold_with_map
-from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, tokens_of
-
-
-def _cjk(ch: str) -> bool:
-    # Chinese, Japanese and Korean text has no spaces between words: no word boundary to ask.
-    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, is_cjk, tokens_of
 
 
 def _word_at(folded: str, start: int, end: int) -> bool:
@@ -34,9 +29,9 @@ def _word_at(folded: str, start: int, end: int) -> bool:
     after = folded[end] if end < len(folded) else " "
     joined_before = before.isalnum() and folded[start].isalnum()
     joined_after = after.isalnum() and folded[end - 1].isalnum()
-    if joined_before and (_cjk(before) or _cjk(folded[start])):
+    if joined_before and (is_cjk(before) or is_cjk(folded[start])):
         joined_before = False
-    if joined_after and (_cjk(after) or _cjk(folded[end - 1])):
+    if joined_after and (is_cjk(after) or is_cjk(folded[end - 1])):
         joined_after = False
     return not (joined_before or joined_after)
 
@@ -77,41 +72,31 @@ def may_contain(view: TextView, forms: Forms, weak: bool, tokens: frozenset[str]
     if not tokens.isdisjoint(forms._anchors[weak]):
         return True
     folded = view.folded
-    for word in forms._unanchored[weak]:
-        if word in folded:
-            return True
-    checks = forms._digit_checks[weak]
-    if checks:
-        digits = view.digits
-        for check in checks:
-            if check in digits:
-                return True
-    if forms.compact:
-        compact = view.compact
-        return any(needle in compact for needle in forms.compact)
-    return False
+    if any(word in folded for word in forms._unanchored[weak]):
+        return True
+    return _digits_or_compact(view, forms, weak)
 
 
 def contains_forms(view: TextView, forms: Forms, *, weak: bool) -> bool:
     """Whether the text holds any form (the residual check's question; no spans needed)."""
     folded = view.folded
-    words = forms._words[weak]
-    if forms.word_gate and not forms.words_may_be_in(folded):
-        words = ()
-    for word in words:
-        if word in folded:
+    if forms.words_may_be_in(folded):
+        for word in forms._words[weak]:
             start = folded.find(word)
             while start >= 0:
                 if _word_at(folded, start, start + len(word)):
                     return True
                 start = folded.find(word, start + 1)
+    return _digits_or_compact(view, forms, weak)
+
+
+def _digits_or_compact(view: TextView, forms: Forms, weak: bool) -> bool:
+    """Whether a digit form is in the text's digit view, or a compact id in its compact form."""
     checks = forms._digit_checks[weak]
     if checks:
         digits = view.digits
-        if len(digits) > 2:
-            for check in checks:
-                if check in digits:
-                    return True
+        if any(check in digits for check in checks):
+            return True
     if forms.compact:
         compact = view.compact
         return any(needle in compact for needle in forms.compact)

@@ -114,12 +114,6 @@ class Forms:
     def digits_for(self, weak: bool) -> tuple[str, ...]:
         return self._digits[weak]
 
-    def words(self, weak: bool) -> set[str]:
-        return self.strong_words | self.weak_words if weak else self.strong_words
-
-    def digits(self, weak: bool) -> set[str]:
-        return self.strong_digits | self.weak_digits if weak else self.strong_digits
-
 
 def kind_of(tags: tuple[str, ...], sql_type: SqlType) -> str:
     """How a field's values are written in text: name, address, email, phone, date, number or
@@ -146,13 +140,14 @@ def _anchor(word: str) -> str:
     number (not the last digits a partial mask keeps); "" when the form is in a script written
     without spaces (its tokens are not words)."""
     tokens = _TOKEN.findall(word)
-    if not tokens or any(_cjk(c) for t in tokens for c in t):
+    if not tokens or any(is_cjk(c) for t in tokens for c in t):
         return ""
     letters = [t for t in tokens if not t.isdigit()]
     return max(letters, key=len) if letters else tokens[0]
 
 
-def _cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
+    """Chinese, Japanese or Korean: scripts written without spaces between words."""
     return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
 
 

@@ -89,7 +89,9 @@ class Operator:
     `strength` ranks operators (0 keep .. 7 nullify) when a field changes operator between
     policy versions; `compare` ranks two parameter sets of this operator. `expected_entities`
     are the entity types the leak scan expects in its output by design (an `email` rule keeps
-    an address's shape).
+    an address's shape). `copies_input` is False for operators whose output is a constant or
+    a digest (nothing of the input's characters can be in it); `free_text` marks the operator
+    that keeps a text but what it finds in it (scrub).
     """
 
     name: str
@@ -101,6 +103,8 @@ class Operator:
     strength: int
     compare: CompareFn = same_strength
     expected_entities: frozenset[str] = frozenset()
+    copies_input: bool = True
+    free_text: bool = False
     keyed: bool | Callable[[Any], bool] = False
 
     def needs_key(self, params: Any) -> bool:
@@ -134,6 +138,8 @@ def register(
     output_type: OutputTypeFn = same_type,
     compare: CompareFn = same_strength,
     expected_entities: frozenset[str] = frozenset(),
+    copies_input: bool = True,
+    free_text: bool = False,
     keyed: bool | Callable[[Any], bool] = False,
 ) -> Callable[[ApplyFn], ApplyFn]:
     """Decorator registering a column function as the operator `name`."""
@@ -153,6 +159,8 @@ def register(
             strength=strength,
             compare=compare,
             expected_entities=expected_entities,
+            copies_input=copies_input,
+            free_text=free_text,
             keyed=keyed,
         )
         return fn

@@ -11,6 +11,7 @@ from udfs.operators import STRENGTH_NOTHING, ColumnContext, NoParams, register
     "nullify",
     summary="Replace every value with NULL, keeping the column and its type (Ranger: Nullify).",
     strength=STRENGTH_NOTHING,
+    copies_input=False,
 )
 def nullify(column: pd.Series, _params: NoParams, _ctx: ColumnContext) -> pd.Series:
     return pd.Series([None] * len(column), index=column.index, dtype=object)

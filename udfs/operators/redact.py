@@ -18,6 +18,7 @@ class RedactParams(Params):
     "redact",
     summary="Replace every non-null value with a constant (default [REDACTED]).",
     strength=6,
+    copies_input=False,
     params=RedactParams,
     output_type=lambda _t, _p: STRING,
 )

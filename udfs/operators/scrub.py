@@ -62,6 +62,7 @@ class ScrubParams(Params):
 @register(
     "scrub",
     strength=STRENGTH_PARTIAL,
+    free_text=True,
     summary="Replace emails, phones, SSNs, cards, IBANs, IPs, national ids and dates of birth "
     "inside free text, and the record's own values in any form.",
     params=ScrubParams,

@@ -143,19 +143,25 @@ class RecordMasker:
         residual_fields = pd.Series(
             self.residual.apply(batch, output, self.record_forms), index=index, dtype=object
         )
-        out: dict[str, pd.Series] = dict(output)
-        out["policy_version"] = pd.Series([self.policy.version] * size, index=index, dtype=object)
-        out["token_key_id"] = key_id
-        out["source_ref"] = source_ref.reset_index(drop=True)
-        out["masked_fields"] = masked_fields
-        out["residual_fields"] = residual_fields
+        out: dict[str, pd.Series] = {
+            **output,
+            "token_key_id": key_id,
+            "masked_fields": masked_fields,
+            "residual_fields": residual_fields,
+        }
+        # The digest covers the row as the sink gets it: with the job's constant and the
+        # source's coordinates, which the INSERT adds (they are not the function's output).
+        given = {
+            "policy_version": pd.Series([self.policy.version] * size, index=index, dtype=object),
+            "source_ref": source_ref.reset_index(drop=True),
+        }
+        row = {**out, **given}
         types = masked_types(self.policy)
         out["row_digest"] = pd.Series(
-            row_digests([(out[name], types[name]) for name in types if name != "row_digest"]),
+            row_digests([(row[name], types[name]) for name in types if name != "row_digest"]),
             index=index,
             dtype=object,
         )
-        del out["policy_version"], out["source_ref"]  # constants of the job and source input
         return pd.DataFrame(out, index=index)
 
 

@@ -29,9 +29,6 @@ from udfs.detection.value_forms import Forms, tokens_of
 from udfs.policy.model import FieldRule, Policy
 
 RESIDUAL = "[REDACTED:residual]"
-# Operators whose text output is a constant or a digest of the input: nothing of the input's
-# characters can be in it.
-_OPAQUE = frozenset({"redact", "nullify", "hash", "tokenize"})
 _SEPARATOR = "\x00"  # between columns: ends every word and digit run
 
 
@@ -48,16 +45,14 @@ class ResidualCheck:
 
     @classmethod
     def of(cls, policy: Policy) -> ResidualCheck:
-        checked = [
-            f for f in policy.fields if f.output_type.is_text and f.operator.name not in _OPAQUE
-        ]
-        free_text = [f for f in checked if f.operator.name == "scrub"]
+        checked = [f for f in policy.fields if f.output_type.is_text and f.operator.copies_input]
+        free_text = [f for f in checked if f.operator.free_text]
         scrubbed = frozenset.intersection(
             *(frozenset(getattr(f.params, "record_fields", ())) for f in free_text)
         ) if free_text else frozenset()  # fmt: skip
         return cls(
             protected=policy.masked,
-            strict=tuple(f.name for f in checked if f.operator.name != "scrub"),
+            strict=tuple(f.name for f in checked if not f.operator.free_text),
             free_text=tuple(f.name for f in free_text),
             scrubbed=scrubbed,
         )
