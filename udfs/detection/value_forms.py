@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -189,10 +190,15 @@ def _forms_of(value: Any, kind: str) -> Forms:
             if len(p) >= MIN_WORD or "\u3400" <= p <= "\u9fff"
         ]
         parts = [p for p in parts if p not in _HONORIFICS]
-        forms.weak_words.update(parts)
-        if len(parts) >= 2:
-            forms.strong_words.add(f"{parts[-1]}, {' '.join(parts[:-1])}")
-            forms.strong_words.add(f"{parts[-1]} {' '.join(parts[:-1])}")
+        # As typed without accents too: "Muller" or "Mueller" for Müller, "Jurgen" for Jürgen.
+        spellings = {" ".join(parts), *(" ".join(s) for s in _unaccented(parts))}
+        for spelling in spellings:
+            words = spelling.split()
+            forms.weak_words.update(words)
+            if len(words) >= 2:
+                forms.strong_words.add(spelling)
+                forms.strong_words.add(f"{words[-1]}, {' '.join(words[:-1])}")
+                forms.strong_words.add(f"{words[-1]} {' '.join(words[:-1])}")
     elif kind == "address":
         number_street = re.match(r"(\d+[a-z]?)\s+(\w{2,})", folded)
         if number_street:
@@ -207,6 +213,22 @@ def _forms_of(value: Any, kind: str) -> Forms:
     elif kind == "phone":
         _phone_forms(digits, forms)
     return forms
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae",
+                                  "ø": "oe", "å": "aa"})  # fmt: skip
+
+
+def _unaccented(parts: list[str]) -> list[list[str]]:
+    """The name parts with their accents dropped, and with German-style transliteration, where
+    that changes them (CJK parts stay as they are)."""
+
+    def strip(p: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", p)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    out = [[strip(p) for p in parts], [strip(p.translate(_TRANSLITERATION)) for p in parts]]
+    return [o for o in out if o != parts]
 
 
 def _phone_forms(digits: str, forms: Forms) -> None:
@@ -246,6 +268,12 @@ MONTHS = {
 MONTH_NAMES = {lang: names.split() for lang, names in MONTHS.items()}
 
 
+def _ordinal(day: int) -> str:
+    if day in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 def _date_forms(value: Any, forms: Forms) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
     if not isinstance(day, dt.date):
@@ -276,6 +304,10 @@ def _date_forms(value: Any, forms: Forms) -> None:
                 f"{d} de {month_name} de {y}",
                 f"{dd} {month_name} {y}",
                 f"{month_name} {d}th, {y}",
+                f"{d}{_ordinal(d)} {month_name} {y}",
+                f"{d}{_ordinal(d)} of {month_name} {y}",
+                f"{month_name} {d}{_ordinal(d)}, {y}",
+                f"{month_name} {d} '{yy}",
             ):
                 forms.strong_words.add(text)
                 forms.anchor_of[text] = month_name.rstrip(".")

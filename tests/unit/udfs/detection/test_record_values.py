@@ -21,6 +21,9 @@ FOUND = [
     ("name", "Samantha Sellers", "samantha sellers", "lower"),
     ("name", "Jürgen Müller", "Herr MÜLLER rief an", "umlaut-upper"),
     ("name", "加奈 森", "森について折り返し", "cjk-one-character"),
+    # Names typed without their accents, or transliterated.
+    ("name", "Jürgen Müller", "spoke with Jurgen Muller", "accents-dropped"),
+    ("name", "Jürgen Müller", "spoke with Juergen Mueller", "transliterated"),
     # Addresses by number and street, in lower case.
     ("address", "742 Evergreen Terrace", "moved from 742 evergreen", "number-street"),
     ("address", "Hauptstraße 5", "wohnt in der hauptstraße 5 seit", "street-number"),
@@ -41,6 +44,8 @@ FOUND = [
     ("date", dt.date(1949, 2, 17), "DOB 17/02/49", "short-year"),
     ("date", dt.date(1949, 2, 17), "born February 17, 1949", "en-written"),
     ("date", dt.date(1949, 2, 17), "born 17 Feb 1949", "en-abbreviated"),
+    ("date", dt.date(1949, 2, 17), "born on the 17th of February 1949", "en-ordinal"),
+    ("date", dt.date(1949, 2, 17), "DOB Feb. 17 '49", "en-apostrophe-year"),
     ("date", dt.date(1949, 2, 17), "geboren am 17. Februar 1949", "de-written"),
     ("date", dt.date(1949, 2, 17), "né le 17 février 1949", "fr-written"),
     ("date", dt.date(1949, 2, 17), "nacido el 17 de febrero de 1949", "es-written"),
