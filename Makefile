@@ -17,7 +17,7 @@ CUSTOMERS ?= 5000
 PAYMENTS := conf/policies/payments.yaml
 DEMO := data/demo
 
-.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-leaks bench-kafka up submit down session-up session-down lint format clean
+.PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-budget bench-leaks bench-kafka up submit down session-up session-down lint format clean
 
 include mk/kafka.mk
 
@@ -88,8 +88,12 @@ bench-ops: venv ## Per-operator microbenchmarks only: values/s of each operator 
 bench-scrub: venv ## Benchmark: scrub vs Microsoft Presidio on 20,000 generated notes (installs Presidio in .venv-bench)
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	@.venv-bench/bin/python -m pip install -q "presidio-analyzer==2.2.366" "presidio-anonymizer==2.2.366" \
-		"pandas<2.3" "pyarrow<21" "pydantic>=2.7,<3" PyYAML "Faker>=30,<41"
+		"pandas<2.3" "pyarrow<21" "pydantic>=2.7,<3" PyYAML "Faker>=30,<41" \
+		"phonenumbers==9.0.43" "python-stdnum==2.2" "pyahocorasick==2.3.1"
 	.venv-bench/bin/python bench/scrub_vs_presidio.py --notes 20000
+
+bench-budget: venv ## Hostile 16 KiB notes: scrub time per byte against ordinary notes, and which go over budget
+	$(PY) bench/scrub_budget.py
 
 bench-leaks: venv ## What survives masking: raw values on generated events, planted mentions in 10 locales
 	$(PY) bench/leak_corpus.py

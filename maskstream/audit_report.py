@@ -26,6 +26,7 @@ from maskstream.report_charts import (
     version_key,
 )
 from udfs.detection.detectors import ENTITY_LABELS, LEAK_SCAN_TYPES
+from udfs.records.residual import BUDGET_FIELD
 
 _CSS = files("maskstream").joinpath("report.css").read_text(encoding="utf-8")
 
@@ -37,7 +38,13 @@ def checked_entities() -> str:
 
 
 def _status(
-    total_leaks: int, has_data: bool, window_leaks: int, table_leaks: int, residuals: int
+    total_leaks: int,
+    has_data: bool,
+    window_leaks: int,
+    table_leaks: int,
+    residuals: int,
+    *,
+    over_budget: int = 0,
 ) -> str:
     if total_leaks:
         detail = (
@@ -65,6 +72,11 @@ def _status(
         if residuals
         else " The residual check replaced no value."
     )
+    if over_budget:
+        replaced += (
+            f" {plural(over_budget, 'free text')} needed more work than the scrub budget and "
+            "went whole."
+        )
     return (
         '<div class="status status-ok" role="status">✓ No leaks found'
         f"<small>The leak scan found no {escape(checked_entities())} in the masked output; it "
@@ -185,7 +197,8 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
     residual_by_field: Counter[str] = Counter()
     for w in ws:
         residual_by_field.update(w.residual_values)
-    residuals = sum(residual_by_field.values())
+    over_budget = residual_by_field.get(BUDGET_FIELD, 0)
+    residuals = sum(residual_by_field.values()) - over_budget
     total_leaks = max(window_leaks, len(leak_rows))
     totals = [
         ("Rows masked", sum(w.rows_masked for w in ws), "rows-masked"),
@@ -211,7 +224,14 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
     )
     body = [
         f"<header><h1>{escape(title)}</h1>{meta}",
-        _status(total_leaks, bool(ws or leak_rows), window_leaks, len(leak_rows), residuals),
+        _status(
+            total_leaks,
+            bool(ws or leak_rows),
+            window_leaks,
+            len(leak_rows),
+            residuals,
+            over_budget=over_budget,
+        ),
         f'<div class="cards">{cards}</div></header>',
     ]
 
@@ -274,7 +294,9 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
             "still found in a column after masking (in any form: another case, other "
             "separators, a date written out). Each such column was replaced whole with "
             "<code>[REDACTED:residual]</code> before the row was written; counted per field "
-            "whose value was found.</p>"
+            "whose value was found. <code>(budget)</code> counts free text that needed more "
+            "work than its budget allows, replaced whole with "
+            "<code>[REDACTED:budget]</code>.</p>"
             + hbar_chart(
                 dict(residual_by_field),
                 kind="residuals",

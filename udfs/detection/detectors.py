@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from udfs.detection import international
+from udfs.detection.budget import CLASSIFY, Budget, OverBudgetError
 from udfs.detection.checksums import card_valid, ssn_valid
 from udfs.detection.international import DEFAULT_REGIONS
 from udfs.detection.normalize import normalize_for_detection
@@ -178,12 +179,14 @@ def _dotted(pair: str) -> bool:
 _CARD_GROUPS = re.compile(r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{4,5}")
 
 
-def _confirm(candidate: str, text: str, start: int) -> list[Detection]:
+def _confirm(candidate: str, text: str, start: int, budget: Budget | None) -> list[Detection]:
     """Detections in one candidate. A candidate that fails as a whole because it swallowed a
     neighbouring word or number ("123-45-6789 1234", an IBAN followed by "EUR") is tried again
     without its first or last space-separated parts, so the entity inside is not lost. A number
     grouped like a card that fails the card checks stays rejected."""
     end = start + len(candidate)
+    if budget is not None:
+        budget.spend(CLASSIFY)
     entity = classify(candidate, text, start, end)
     if entity is not None:
         return [Detection(entity, start, end)]
@@ -195,23 +198,29 @@ def _confirm(candidate: str, text: str, start: int) -> list[Detection]:
     # Shorter and shorter: drop trailing parts first, then leading ones.
     for cut in reversed(cuts):
         head = candidate[:cut]
+        if budget is not None:
+            budget.spend(CLASSIFY)
         entity = classify(head, text, start, start + cut)
         if entity is not None:
             return [
                 Detection(entity, start, start + cut),
-                *_confirm_tail(candidate, text, start, cut),
+                *_confirm_tail(candidate, text, start, cut, budget),
             ]
     for cut in cuts:
         tail_start = start + cut + 1
+        if budget is not None:
+            budget.spend(CLASSIFY)
         entity = classify(candidate[cut + 1 :], text, tail_start, end)
         if entity is not None:
             return [Detection(entity, tail_start, end)]
     return []
 
 
-def _confirm_tail(candidate: str, text: str, start: int, cut: int) -> list[Detection]:
+def _confirm_tail(
+    candidate: str, text: str, start: int, cut: int, budget: Budget | None
+) -> list[Detection]:
     rest = candidate[cut + 1 :]
-    return _confirm(rest, text, start + cut + 1) if rest else []
+    return _confirm(rest, text, start + cut + 1, budget) if rest else []
 
 
 _OPEN, _CLOSE = "\x01", "\x02"
@@ -238,12 +247,14 @@ def detect_column(
     texts: list[str],
     entities: frozenset[str] | None = None,
     regions: tuple[str, ...] = DEFAULT_REGIONS,
+    over_budget: set[int] | None = None,
 ) -> list[list[Detection]]:
     """Entities in many texts (DEFAULT_ENTITIES when `entities` is None): RE2 marks the
     candidates of the whole Arrow column in one call per detector family (C++, linear time),
     and only the candidates are looked at in Python. Texts are read normalized (full-width
     digits, other spaces, invisible characters: see normalize_for_detection); spans are of the
-    original text."""
+    original text. With `over_budget`, each text has a work budget (udfs.detection.budget):
+    the index of a text that exceeds it is added there, and its detections are left empty."""
     wanted = frozenset(DEFAULT_ENTITIES) if entities is None else entities
     # The marker characters must not occur in the text; replacing them keeps every offset.
     safe = [t.translate(_SAFE) if (_OPEN in t or _CLOSE in t) else t for t in texts]
@@ -252,10 +263,20 @@ def detect_column(
     marked = _mark(work, _CANDIDATES)
     marked_intl = _mark(work, international.CANDIDATES)
     results: list[list[Detection]] = []
-    for text, mark, intl, mapping in zip(work, marked, marked_intl, maps, strict=True):
-        found = _from_marked(text, mark, wanted) if _OPEN in mark else []
-        if _OPEN in intl:
-            found = _merge(found, _from_intl(text, intl, wanted, regions))
+    for i, (text, mark, intl, mapping) in enumerate(
+        zip(work, marked, marked_intl, maps, strict=True)
+    ):
+        budget = None if over_budget is None else Budget(len(text))
+        try:
+            found = _from_marked(text, mark, wanted, budget) if _OPEN in mark else []
+            if _OPEN in intl:
+                found = _merge(
+                    found, _from_intl(text, intl, wanted, regions, budget=budget, known=found)
+                )
+        except OverBudgetError:
+            over_budget.add(i)  # type: ignore[union-attr]
+            results.append([])
+            continue
         if mapping is not None and found:
             _, starts, ends = mapping
             found = [Detection(e, starts[s], ends[t - 1]) for e, s, t in found]
@@ -264,14 +285,32 @@ def detect_column(
 
 
 def _from_intl(
-    text: str, mark: str, entities: frozenset[str], regions: tuple[str, ...]
+    text: str,
+    mark: str,
+    entities: frozenset[str],
+    regions: tuple[str, ...],
+    *,
+    budget: Budget | None,
+    known: list[Detection],
 ) -> list[Detection]:
+    """The international detections of a text. A candidate the US detectors confirmed whole
+    (`known`) is not classified again, but for what outranks a phone number (_merge)."""
     found: list[Detection] = []
     pieces = mark.split(_OPEN)
     pos = len(pieces[0])
+    k = 0  # known and the candidates both run left to right: one walk over each
     for piece in pieces[1:]:
         candidate, _, rest = piece.partition(_CLOSE)
-        for entity, start, end in international.classify(candidate, text, pos, regions):
+        end_at = pos + len(candidate)
+        while k < len(known) and known[k].end < end_at:
+            k += 1
+        covering = known[k].entity if k < len(known) and known[k].start <= pos else None
+        if covering is not None and covering != "PHONE":
+            pos += len(candidate) + len(rest)
+            continue
+        for entity, start, end in international.classify(
+            candidate, text, pos, regions, budget, phone_known=covering == "PHONE"
+        ):
             if entity in entities:
                 found.append(Detection(entity, start, end))
         pos += len(candidate) + len(rest)
@@ -285,26 +324,40 @@ _OUTRANK_PHONE = frozenset({"NATIONAL_ID", "DATE_OF_BIRTH"})
 
 def _merge(first: list[Detection], second: list[Detection]) -> list[Detection]:
     """`first` and `second` without overlaps, left to right: `first` wins, except that an
-    identifier or date of birth of `second` replaces a phone number of `first`."""
+    identifier or date of birth of `second` replaces a phone number of `first`. Each list runs
+    left to right without overlaps of its own: one walk over each."""
     if not second:
         return first
-
-    def overlap(a: Detection, b: Detection) -> bool:
-        return a.start < b.end and b.start < a.end
-
     winners = [d for d in second if d.entity in _OUTRANK_PHONE]
-    first = [f for f in first if not (f.entity == "PHONE" and any(overlap(f, w) for w in winners))]
-    kept = [d for d in second if not any(overlap(d, f) for f in first)]
+    beaten = _overlapping(first, winners)
+    first = [f for i, f in enumerate(first) if not (f.entity == "PHONE" and i in beaten)]
+    hidden = _overlapping(second, first)
+    kept = [d for i, d in enumerate(second) if i not in hidden]
     return sorted([*first, *kept], key=lambda d: d.start)
 
 
-def _from_marked(text: str, mark: str, entities: frozenset[str] | None) -> list[Detection]:
+def _overlapping(items: list[Detection], others: list[Detection]) -> set[int]:
+    """The indexes of `items` that overlap one of `others` (both left to right, no overlaps
+    within either)."""
+    found: set[int] = set()
+    j = 0
+    for i, item in enumerate(items):
+        while j < len(others) and others[j].end <= item.start:
+            j += 1
+        if j < len(others) and others[j].start < item.end:
+            found.add(i)
+    return found
+
+
+def _from_marked(
+    text: str, mark: str, entities: frozenset[str] | None, budget: Budget | None
+) -> list[Detection]:
     found: list[Detection] = []
     pieces = mark.split(_OPEN)
     pos = len(pieces[0])
     for piece in pieces[1:]:
         candidate, _, rest = piece.partition(_CLOSE)
-        for detection in _confirm(candidate, text, pos):
+        for detection in _confirm(candidate, text, pos, budget):
             if entities is None or detection.entity in entities:
                 found.append(detection)
         pos += len(candidate) + len(rest)

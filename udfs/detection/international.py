@@ -4,7 +4,7 @@ case, and dates of birth (a date with a context word in one of the supported lan
 an option, any date.
 
 Candidates come from one RE2 scan of the whole column (linear time, through Arrow); Python
-looks only at candidates, and at most MAX_CANDIDATES of them per text (see detectors.py).
+looks only at candidates, within each text's work budget (udfs.detection.budget).
 Texts arrive normalized (udfs.detection.normalize.normalize_for_detection): ASCII digits, plain
 spaces, no invisible characters.
 """
@@ -12,6 +12,7 @@ spaces, no invisible characters.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ from stdnum.it import codicefiscale
 from stdnum.jp import in_ as my_number
 from stdnum.nl import bsn
 
+from udfs.detection.budget import CLASSIFY, PARSE, Budget
 from udfs.detection.checksums import NON_DIGIT, card_valid, ssn_valid
 from udfs.detection.value_forms import MONTH_NAMES
 
@@ -49,9 +51,12 @@ CANDIDATES = "|".join(
         rf"(?i:\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b)",
         r"\d{4}年\d{1,2}月\d{1,2}日",
         # phone numbers, cards, SSNs and digit identifiers, numeric dates: an international
-        # prefix, or digit groups with any separator (classify splits a leading date off)
+        # prefix, an area code in brackets, or digit groups with any separator (classify splits
+        # a leading date off). A lone group of fewer than 8 digits is none of these: RE2 skips
+        # it rather than Python (an amount, a ZIP code, a quantity).
         r"(?:\+|\b00)\d(?:[ ./-]?\(?\d+\)?){2,8}\b",
-        r"(?:\(\d{1,5}\) ?|\b)\d+(?:[ ./-]\d+){0,6}\b",
+        r"\(\d{1,5}\) ?\d+(?:[ ./-]\d+){0,6}\b",
+        r"\b(?:\d{8,}|\d+(?:[ ./-]\d+){1,6})\b",
     )
 )
 
@@ -81,6 +86,7 @@ _NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
 _WRITTEN_DATE = re.compile(
     rf"(?i)(\d{{1,2}})\D*?\b({_MONTH})\W*(\d{{4}})|({_MONTH})\W*(\d{{1,2}})\D*(\d{{4}})"
 )
+_LETTER = re.compile(r"[^\W\d_]")  # a written date has a month name; most candidates have none
 _JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _MONTH_NUMBER = {
     name[:n]: i + 1 for names in MONTH_NAMES.values() for i, name in enumerate(names)
@@ -89,19 +95,31 @@ _MONTH_NUMBER = {
 
 
 # What may stand between a context word and its value: punctuation and the small words of the
-# supported languages ("DOB: ", "born on ", "geboren am ", "né le ", "nacido el ").
-_LEAD_FILLER = re.compile(
-    r"(?:[\s:#.=,()/-]|\b(?:number|num|no|nr|n°|is|was|of|on|at|the|am|le|la|el|il|em|op|"
-    r"est|ist|es|è|é|de|du|do|da|van|der)\b)+$"
+# supported languages ("DOB: ", "born on ", "geboren am ", "né le ", "nacido el "). Matched on
+# the reversed text, from its start: one linear pass, where "(...)+$" tries every position.
+_FILLER_WORDS = (
+    "number|num|no|nr|n°|is|was|of|on|at|the|am|le|la|el|il|em|op|est|ist|es|è|é|de|du|do|da|"
+    "van|der"
 )
+_LEAD_FILLER_REVERSED = re.compile(
+    r"(?:[\s:#.=,()/-]|\b(?:" + "|".join(w[::-1] for w in _FILLER_WORDS.split("|")) + r")\b)+"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _words_before(text: str, start: int, window: int) -> tuple[str, str]:
+    """The text right before `start`, lower case, without trailing punctuation; and the same
+    without the filler words and punctuation it ends with."""
+    raw = text[max(0, start - window) : start].lower().rstrip(" :#.=,()/-")
+    filler = _LEAD_FILLER_REVERSED.match(raw[::-1])
+    return raw, raw[: len(raw) - filler.end()] if filler else raw
 
 
 def _context(text: str, start: int, words: tuple[str, ...], window: int = 48) -> bool:
     """True when the words right before `start` end with one of `words`; a context word further
     back, before other text, does not count."""
-    raw = text[max(0, start - window) : start].lower().rstrip(" :#.=,()/-")
-    before = _LEAD_FILLER.sub("", raw)
-    return any(raw.endswith(w) or before.endswith(w) for w in words)
+    raw, before = _words_before(text, start, window)
+    return raw.endswith(words) or before.endswith(words)
 
 
 def _valid_date(y: int, m: int, d: int) -> bool:
@@ -126,7 +144,7 @@ def _is_date(candidate: str) -> bool:
     ja = _JA_DATE.fullmatch(candidate)
     if ja:
         return _valid_date(*(int(g) for g in ja.groups()))
-    written = _WRITTEN_DATE.search(candidate)
+    written = _LETTER.search(candidate) and _WRITTEN_DATE.search(candidate)
     if written:
         day, month, year = written.group(1, 2, 3) if written.group(1) else written.group(5, 4, 6)
         number = _MONTH_NUMBER.get(month.lower().rstrip("."))
@@ -167,17 +185,27 @@ _DIGIT_IDS: dict[int, list[tuple[Callable[[str], bool], re.Pattern[str] | None]]
 
 def _digit_id(candidate: str, digits: str, text: str, start: int) -> bool:
     for valid, shape in _DIGIT_IDS.get(len(digits), ()):
-        if valid(digits) and (
+        if (
             (shape is not None and shape.fullmatch(candidate)) or _context(text, start, ID_CONTEXT)
-        ):
+        ) and valid(digits):
             return True
     return False
 
 
-def _phone(candidate: str, digits: str, text: str, start: int, regions: tuple[str, ...]) -> bool:
+def _phone(
+    candidate: str,
+    digits: str,
+    text: str,
+    start: int,
+    regions: tuple[str, ...],
+    *,
+    budget: Budget | None,
+) -> bool:
     if not 8 <= len(digits) <= 15:
         return False
     if candidate.startswith(("+", "00")):
+        if budget is not None:
+            budget.spend(PARSE)
         number = "+" + candidate[2:] if candidate.startswith("00") else candidate
         try:
             return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
@@ -188,6 +216,8 @@ def _phone(candidate: str, digits: str, text: str, start: int, regions: tuple[st
     if not (candidate.startswith(("(", "0")) or _context(text, start, PHONE_CONTEXT)):
         return False
     for region in regions:
+        if budget is not None:
+            budget.spend(PARSE)
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
                 return True
@@ -200,7 +230,17 @@ _SSN_SHAPE = re.compile(r"\d{3}([ ./-])\d{2}\1\d{4}")
 _DATE_PREFIX = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?= )")
 
 
-def _one(candidate: str, text: str, start: int, regions: tuple[str, ...]) -> str | None:
+def _one(
+    candidate: str,
+    text: str,
+    start: int,
+    regions: tuple[str, ...],
+    *,
+    budget: Budget | None,
+    phone_known: bool,
+) -> str | None:
+    if budget is not None:
+        budget.spend(CLASSIFY)
     if _is_date(candidate):
         return "DATE_OF_BIRTH" if _context(text, start, DOB_CONTEXT) else "DATE"
     if candidate[:2].isalpha():
@@ -222,22 +262,31 @@ def _one(candidate: str, text: str, start: int, regions: tuple[str, ...]) -> str
         return "CREDIT_CARD"
     if _digit_id(candidate, digits, text, start):
         return "NATIONAL_ID"
-    if _phone(candidate, digits, text, start, regions):
+    if not phone_known and _phone(candidate, digits, text, start, regions, budget=budget):
         return "PHONE"
     return None
 
 
 def classify(
-    candidate: str, text: str, start: int, regions: tuple[str, ...]
+    candidate: str,
+    text: str,
+    start: int,
+    regions: tuple[str, ...],
+    budget: Budget | None = None,
+    *,
+    phone_known: bool = False,
 ) -> list[tuple[str, int, int]]:
     """The entities in the candidate text[start:start + len(candidate)]: (type, start, end)
     in the text. A numeric date followed by more digits ("1949-02-17 10") is a date and
-    whatever follows it."""
+    whatever follows it. `phone_known`: the US detectors read it as a phone number already, so
+    only what outranks one is looked for."""
     head = _DATE_PREFIX.match(candidate)
     if head and _is_date(head.group()):
-        date = _one(head.group(), text, start, regions)
+        date = _one(head.group(), text, start, regions, budget=budget, phone_known=phone_known)
         rest_at = head.end() + 1
-        rest = classify(candidate[rest_at:], text, start + rest_at, regions)
+        rest = classify(
+            candidate[rest_at:], text, start + rest_at, regions, budget, phone_known=phone_known
+        )
         return [(date, start, start + head.end()), *rest] if date else rest
-    entity = _one(candidate, text, start, regions)
+    entity = _one(candidate, text, start, regions, budget=budget, phone_known=phone_known)
     return [] if entity is None else [(entity, start, start + len(candidate))]

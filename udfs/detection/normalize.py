@@ -66,14 +66,48 @@ def fold(text: str) -> str:
     )
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _mapped(text: str, *, casefold: bool) -> tuple[str, list[int], list[int]]:
     """The normalized text, and for each of its characters the [start, end) of the original
-    ones it came from (a base character and its combining marks normalize together)."""
+    ones it came from (a base character and its combining marks normalize together). ASCII
+    stretches map to themselves; only the non-ASCII runs (and the base character a combining
+    mark follows) are normalized character by character."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
+    done = 0
+    for run in _NON_ASCII.finditer(text):
+        begin = run.start()
+        if begin > done and unicodedata.combining(text[begin]):
+            begin -= 1  # the ASCII base character goes with its marks
+        if begin > done:
+            plain = text[done:begin]
+            out.append(plain.lower() if casefold else plain)
+            starts.extend(range(done, begin))
+            ends.extend(range(done + 1, begin + 1))
+        _map_run(text, begin, run.end(), casefold, (out, starts, ends))
+        done = run.end()
+    if done < len(text):
+        plain = text[done:]
+        out.append(plain.lower() if casefold else plain)
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
+    return "".join(out), starts, ends
+
+
+def _map_run(
+    text: str,
+    i: int,
+    stop: int,
+    casefold: bool,
+    into: tuple[list[str], list[int], list[int]],
+) -> None:
+    """Normalize text[i:stop] character by character into `into` (out, starts, ends)."""
+    out, starts, ends = into
+    n = len(text)
+    while i < stop:
         j = i + 1
         if ord(text[i]) in _INVISIBLE:
             while j < n and ord(text[j]) in _INVISIBLE:
@@ -94,7 +128,6 @@ def _mapped(text: str, *, casefold: bool) -> tuple[str, list[int], list[int]]:
         starts.extend([i] * len(piece))
         ends.extend([j] * len(piece))
         i = j
-    return "".join(out), starts, ends
 
 
 def fold_with_map(text: str) -> tuple[str, list[int], list[int]]:

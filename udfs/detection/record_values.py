@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from udfs.detection.batch_match import ColumnForms, NeedleIndex
 from udfs.detection.normalize import digit_runs, digit_view, fold, fold_with_map
 from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, is_cjk, tokens_of
 
@@ -147,27 +148,34 @@ def find_forms(
 FORMS_MEMO_LIMIT = 65_536
 
 
-def column_forms(forms: RecordForms, name: str, values: list[Any]) -> list[Forms | None]:
-    """The forms of each value of a column (None: nothing to look for), computed once per
-    distinct value of the batch."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    per_value = [f if (f := forms.of(name, v)) else None for v in uniques.tolist()]
-    per_value.append(None)  # code -1: a null
-    return [per_value[c] for c in codes.tolist()]
-
-
 class RecordForms:
     """The forms of each field's values, computed once per distinct value: a stream's customers
     come back batch after batch. `kinds` says how each field's values are written
-    (see kind_of)."""
+    (see kind_of). `needles` finds a batch's rows that may hold their own values."""
 
     def __init__(self, kinds: dict[str, str]):
         self.kinds = kinds
-        self._memo: dict[str, dict[Any, Forms]] = {name: {} for name in kinds}
+        self.needles = NeedleIndex()
+        self._memo: dict[str, dict[Any, Forms | None]] = {name: {} for name in kinds}
+        self._columns: dict[str, tuple[Any, ColumnForms]] = {}
 
-    def of(self, name: str, value: Any) -> Forms:
+    def column(self, name: str, values: Any) -> ColumnForms:
+        """The forms of a column's values (a pandas Series), by distinct value; the last
+        column asked for is kept, as scrub and the residual check both read a batch's."""
+        import pandas as pd
+
+        kept = self._columns.get(name)
+        if kept is not None and kept[0] is values:
+            return kept[1]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        per_value = [self.of(name, v) for v in uniques.tolist()]
+        per_value.append(None)  # code -1: a null
+        column = ColumnForms(codes, per_value)
+        self._columns[name] = (values, column)
+        return column
+
+    def of(self, name: str, value: Any) -> Forms | None:
+        """The forms of one value; None when there is nothing to look for."""
         memo = self._memo[name]
         key = (type(value), value)
         try:
@@ -176,7 +184,7 @@ class RecordForms:
             pass
         if len(memo) > FORMS_MEMO_LIMIT:
             memo.clear()
-        forms = forms_of(value, self.kinds[name])
+        forms = forms_of(value, self.kinds[name]) or None
         with contextlib.suppress(TypeError):  # an unhashable value is not kept
             memo[key] = forms
         return forms

@@ -8,12 +8,30 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from udfs.detection.normalize import fold
 from udfs.sql_types import SqlType
 
 MIN_WORD = 2
+# What batch_match searches for of a longer form: its start.
+NEEDLE_CHARS = 24
+# Around a short word of ASCII letters and digits, its needle holds the word's edges: it matches
+# the bounded view of a text (batch_match.haystacks) only where the word may stand whole (a form
+# of a word matches whole words only, see record_values._word_at), not inside longer words.
+WORD_EDGE = " "
+_SHORT_WORD = 8
+
+
+def _bounded(word: str, *, end: bool = True) -> str:
+    """The needle of a word form; with end=False, of a word's start (a month name's first
+    letters stand for every written form of the date, each with the name after a space)."""
+    if len(word) <= _SHORT_WORD and word.isascii() and word.isalnum():
+        return f"{WORD_EDGE}{word}{WORD_EDGE if end else ''}"
+    return word
+
+
 # Digit forms shorter than this must be a whole number (a postal code, a short date): inside a
 # longer number they would be a coincidence.
 LONG_DIGITS = 7
@@ -68,6 +86,13 @@ class Forms:
     # Strings one of which every word form contains (a date's month names): a text holding
     # none of them holds no word form, which spares the many written forms of a date.
     word_gate: tuple[str, ...] = ()
+    # A date whose written forms (hundreds: every language, every order) are made only when a
+    # text is matched against them (see _words); `date_anchors`, its month names, stand for them
+    # among the needles.
+    pending_date: dt.date | None = None
+    date_anchors: frozenset[str] = frozenset()
+    # NeedleIndex ids of needles(): (index generation, ids).
+    _needle_ids: Any = field(default=None, repr=False, compare=False)
 
     def words_may_be_in(self, folded: str) -> bool:
         return not self.word_gate or any(g in folded for g in self.word_gate)
@@ -79,25 +104,13 @@ class Forms:
             or self.strong_digits
             or self.weak_digits
             or self.compact
+            or self.pending_date
         )
 
     def freeze(self) -> Forms:
-        """Fix the forms as tuples for matching (a Forms is matched many times, built once)."""
-        self._words = (tuple(self.strong_words), tuple(self.strong_words | self.weak_words))
+        """Fix the digit forms as tuples for matching (a Forms is matched many times, built
+        once); the word forms follow on first use."""
         self._digits = (tuple(self.strong_digits), tuple(self.strong_digits | self.weak_digits))
-        # A token (run of letters and digits) of each word form: a text none of whose tokens is
-        # an anchor holds no word form. Forms in scripts written without spaces have none.
-        anchors = [(w, self.anchor_of.get(w) or _anchor(w)) for w in self.strong_words]
-        anchors += [(w, _anchor(w)) for w in self.weak_words - self.strong_words]
-        strong = [(w, a) for w, a in anchors if w in self.strong_words]
-        self._anchors = (
-            frozenset(a for _, a in strong if a),
-            frozenset(a for _, a in anchors if a),
-        )
-        self._unanchored = (
-            tuple(w for w, a in strong if not a),
-            tuple(w for w, a in anchors if not a),
-        )
         # As looked for in a digit view (normalize.digit_view). Strong forms only (index 0, the
         # residual check of structured columns): each as a whole number, since ids such as UUIDs
         # hold long runs of digits that contain an 8-digit date by chance. With weak forms too
@@ -108,6 +121,42 @@ class Forms:
             tuple(d if len(d) >= LONG_DIGITS else f"|{d}|" for d in self._digits[1]),
         )
         return self
+
+    @cached_property
+    def _words(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if self.pending_date is not None:
+            _written_date_forms(self.pending_date, self)
+        return (tuple(self.strong_words), tuple(self.strong_words | self.weak_words))
+
+    @cached_property
+    def _anchored(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        # A token (run of letters and digits) of each word form: a text none of whose tokens is
+        # an anchor holds no word form. Forms in scripts written without spaces have none.
+        words = self._words
+        anchors = [(w, self.anchor_of.get(w) or _anchor(w)) for w in words[0]]
+        anchors += [(w, _anchor(w)) for w in self.weak_words - self.strong_words]
+        return [(w, a) for w, a in anchors if w in self.strong_words], anchors
+
+    @cached_property
+    def _anchors(self) -> tuple[frozenset[str], frozenset[str]]:
+        strong, every = self._anchored
+        return frozenset(a for _, a in strong if a), frozenset(a for _, a in every if a)
+
+    @cached_property
+    def _unanchored(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        strong, every = self._anchored
+        return tuple(w for w, a in strong if not a), tuple(w for w, a in every if not a)
+
+    def needles(self) -> tuple[str, ...]:
+        """Strings one of which is in a text's folded, digit or compact view whenever a form
+        is, strong or weak (batch_match searches a batch for them): each word form (a date's
+        month names stand for its many written forms), digit string and compact id, cut to
+        its first NEEDLE_CHARS (a whole note would grow the automaton by its length)."""
+        words = [
+            _bounded(w) for w in (*self.strong_words, *self.weak_words) if w not in self.anchor_of
+        ]
+        words.extend(_bounded(a, end=False) for a in self.date_anchors)
+        return tuple({n[:NEEDLE_CHARS] for n in (*words, *self._digits[1], *self.compact)})
 
     def words_for(self, weak: bool) -> tuple[str, ...]:
         return self._words[weak]
@@ -211,7 +260,7 @@ def _forms_of(value: Any, kind: str) -> Forms:
         if len(local) >= 4:
             forms.weak_words.add(local)
     elif kind == "phone":
-        _phone_forms(digits, forms)
+        _phone_forms(digits, forms, international=folded.lstrip().startswith(("+", "00")))
     return forms
 
 
@@ -231,7 +280,7 @@ def _unaccented(parts: list[str]) -> list[list[str]]:
     return [o for o in out if o != parts]
 
 
-def _phone_forms(digits: str, forms: Forms) -> None:
+def _phone_forms(digits: str, forms: Forms, international: bool = False) -> None:
     # The national number without a country code or trunk prefix, as people write it at home.
     if len(digits) >= 7:
         forms.strong_digits.add(digits)
@@ -239,6 +288,22 @@ def _phone_forms(digits: str, forms: Forms) -> None:
         forms.strong_digits.add(digits[1:])
     if len(digits) >= 10 and digits.startswith("0"):
         forms.strong_digits.add(digits.lstrip("0"))
+    if international:
+        # "+49 30 1234567" is written "030 1234567" at home: the national significant number,
+        # and with the trunk prefix most countries use.
+        national = _national_number(digits)
+        if national and len(national) >= 7:
+            forms.strong_digits.update((national, "0" + national))
+
+
+def _national_number(digits: str) -> str | None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse("+" + digits.removeprefix("00"), None)
+        return phonenumbers.national_significant_number(number)
+    except phonenumbers.NumberParseException:
+        return None
 
 
 def _number_forms(value: Any, forms: Forms) -> None:
@@ -292,7 +357,17 @@ def _date_forms(value: Any, forms: Forms) -> None:
                 forms.strong_digits.add(a + b + c)
             for a, b, c in ((month, day_, yy), (day_, month, yy), (yy, month, day_)):
                 forms.weak_digits.add(a + b + c)
-    # Written forms: "19 may 1999", "may 19, 1999", "19. mai 1999", "19 de mayo de 1999", ...
+    forms.strong_words.update((f"{y}年{m}月{d}日", f"{y}年{mm}月{dd}日"))
+    forms.pending_date = day
+    forms.date_anchors = frozenset(names[m - 1][:3] for names in MONTH_NAMES.values())
+    forms.word_gate = (*forms.date_anchors, "年")
+
+
+def _written_date_forms(day: dt.date, forms: Forms) -> None:
+    """The written forms of a date: "19 may 1999", "may 19, 1999", "19. mai 1999", "19 de mayo
+    de 1999", ... in every supported language."""
+    y, m, d = f"{day.year:04d}", day.month, day.day
+    yy, dd = y[2:], f"{d:02d}"
     for names in MONTH_NAMES.values():
         name = names[m - 1]
         for month_name in {name, name[:3], name[:3] + "."}:
@@ -311,7 +386,5 @@ def _date_forms(value: Any, forms: Forms) -> None:
             ):
                 forms.strong_words.add(text)
                 forms.anchor_of[text] = month_name.rstrip(".")
-    forms.strong_words.update((f"{y}年{m}月{d}日", f"{y}年{mm}月{dd}日"))
     if d == 1:
         forms.strong_words.add(f"1er {MONTH_NAMES['fr'][m - 1]} {y}")
-    forms.word_gate = (*{names[m - 1][:3] for names in MONTH_NAMES.values()}, "年")

@@ -14,10 +14,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
+from udfs.detection.batch_match import candidates, haystacks
+from udfs.detection.budget import OVER_BUDGET
 from udfs.detection.detectors import DEFAULT_ENTITIES, ENTITY_TYPES, Detection, detect_column
 from udfs.detection.international import DEFAULT_REGIONS
 from udfs.detection.normalize import digit_views, fold
-from udfs.detection.record_values import RecordForms, TextView, column_forms, replace_forms
+from udfs.detection.record_values import RecordForms, TextView, replace_forms
 from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register, text_only
 from udfs.operators.hashing import tokenizer
 
@@ -78,9 +80,12 @@ def scrub(column: pd.Series, params: ScrubParams, ctx: ColumnContext) -> pd.Seri
 
     nulls = column.isna().to_numpy()
     texts = [v for v, null in zip(column.to_numpy(dtype=object), nulls, strict=True) if not null]
+    # A text that needs more work than its budget (udfs.detection.budget) is replaced whole.
+    over: set[int] = set()
+    found = detect_column(texts, wanted, params.regions, over_budget=over)
     scrubbed = iter(
-        _replace(text, found, one_token)
-        for text, found in zip(texts, detect_column(texts, wanted, params.regions), strict=True)
+        OVER_BUDGET if i in over else _replace(text, hits, one_token)
+        for i, (text, hits) in enumerate(zip(texts, found, strict=True))
     )
     out: list[object] = [None if null else next(scrubbed) for null in nulls]
     if params.record_fields:
@@ -100,18 +105,21 @@ def _replace_record_values(
     """Each row's own values of `fields`, in every form a person writes them (see
     udfs.detection.record_values), replaced by <FIELD> in its text."""
     forms = ctx.record_forms or RecordForms(dict.fromkeys(fields, "text"))
-    columns = [(name, column_forms(forms, name, ctx.batch[name].tolist())) for name in fields]
+    columns = [forms.column(name, ctx.batch[name]) for name in fields]
     out = list(texts)
-    rows = [i for i, text in enumerate(out) if type(text) is str]
+    rows = [i for i, text in enumerate(out) if type(text) is str and text != OVER_BUDGET]
     folded = [fold(out[i]) for i in rows]  # type: ignore[arg-type]
-    # The digit views of all texts in one RE2 call.
+    # The digit views of all texts in one RE2 call, then one Aho-Corasick pass over the batch
+    # for the texts that may hold a value of their own row (udfs.detection.batch_match).
     views = [TextView(f, d) for f, d in zip(folded, digit_views(folded), strict=True)]
-    for i, view in zip(rows, views, strict=True):
-        row_forms = [(name, f[i]) for name, f in columns if f[i] is not None]
-        if row_forms:
-            replaced = replace_forms(out[i], row_forms, "<{FIELD}>", view)  # type: ignore[arg-type]
-            if replaced is not None:
-                out[i] = replaced
+    own = [c.rows(rows) for c in columns]
+    forms.needles.start_batch()
+    for k, field_indexes in candidates(forms.needles, haystacks(views), own).items():
+        i = rows[k]
+        row_forms = [(fields[j], f) for j in field_indexes if (f := own[j].row(k)) is not None]
+        replaced = replace_forms(out[i], row_forms, "<{FIELD}>", views[k])  # type: ignore[arg-type]
+        if replaced is not None:
+            out[i] = replaced
     return out
 
 

@@ -8,7 +8,8 @@ characters of its input: kept columns, partial masks, truncation, email domains,
 Strong forms are looked for everywhere, weak ones (a name part, a house number and street) only
 in free text (`scrub` columns), where they identify a person. A column that holds one is never
 written: it is replaced whole with RESIDUAL, and the row's `residual_fields` names the field
-whose value was found and the column it was found in (`field@column`), never the value.
+whose value was found and the column it was found in (`field@column`), never the value; a
+free-text column scrub replaced whole, over its work budget, is listed as `(budget)@column`.
 """
 
 from __future__ import annotations
@@ -17,18 +18,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from udfs.detection.batch_match import candidates, haystacks
+from udfs.detection.budget import OVER_BUDGET
 from udfs.detection.normalize import digit_views, fold
-from udfs.detection.record_values import (
-    RecordForms,
-    TextView,
-    column_forms,
-    contains_forms,
-    may_contain,
-)
-from udfs.detection.value_forms import Forms, tokens_of
+from udfs.detection.record_values import RecordForms, TextView, contains_forms
+from udfs.detection.value_forms import Forms
 from udfs.policy.model import FieldRule, Policy
 
 RESIDUAL = "[REDACTED:residual]"
+# In `residual_fields`, for a free-text column scrub replaced whole because it needed more work
+# than its budget (udfs.detection.budget): `(budget)@notes`. No field can have this name.
+BUDGET_FIELD = "(budget)"
 _SEPARATOR = "\x00"  # between columns: ends every word and digit run
 
 
@@ -69,50 +69,53 @@ class ResidualCheck:
         size = len(next(iter(raw.values()))) if raw else 0
         if not self.protected or not (self.strict or self.free_text):
             return [None] * size
-        per_field = [
-            (f.name, column_forms(forms, f.name, raw[f.name].tolist())) for f in self.protected
-        ]
+        per_field = [forms.column(f.name, raw[f.name]) for f in self.protected]
+        names_of = [f.name for f in self.protected]
         columns = {name: output[name].tolist() for name in (*self.strict, *self.free_text)}
-        # One folded text per row and kind of check (its columns joined), and the digit views
-        # of all of them in one RE2 call: a miss (the usual case) then costs one scan per form.
-        kinds = [(names, weak, _views(names, columns, size)) for names, weak in
-                 ((self.strict, False), (self.free_text, True)) if names]  # fmt: skip
-        token_sets = {
-            weak: [tokens_of(v.folded) if v is not None else frozenset() for v in views]
-            for _, weak, views in kinds
-        }
+        forms.needles.start_batch()
         changed: set[str] = set()
-        found: list[str | None] = [None] * size
-        for i in range(size):
-            row_forms = [(name, fs[i]) for name, fs in per_field if fs[i] is not None]
-            if not row_forms:
+        hits: dict[int, set[tuple[str, str]]] = {}
+        for name in self.free_text:  # texts scrub replaced whole, over their work budget
+            for i, value in enumerate(columns[name]):
+                if value == OVER_BUDGET and raw[name].iat[i] != OVER_BUDGET:
+                    hits.setdefault(i, set()).add((BUDGET_FIELD, name))
+        for names, weak in ((self.strict, False), (self.free_text, True)):
+            if not names:
                 continue
-            hits: set[tuple[str, str]] = set()
-            for names, weak, views in kinds:
+            # One folded text per row and kind of check (its columns joined), the digit views of
+            # all of them in one RE2 call, and one Aho-Corasick pass over the batch for the
+            # rows that may hold a value of their own (see udfs.detection.batch_match).
+            views = _views(names, columns, size)
+            for i, fields in candidates(forms.needles, haystacks(views), per_field).items():
                 view = views[i]
                 if view is None:
                     continue
-                tokens = token_sets[weak][i]
-                for field, row_field_forms in row_forms:
+                for j in fields:
+                    field = names_of[j]
                     if weak and field in self.scrubbed:
                         continue
                     if field in self.free_text and names == (field,):
                         continue  # scrub keeps its own text but what it detects, by design
-                    if may_contain(view, row_field_forms, weak, tokens) and contains_forms(
+                    row_field_forms = per_field[j].row(i)
+                    if row_field_forms is None or not contains_forms(
                         view, row_field_forms, weak=weak
                     ):
-                        hits.update(
-                            (field, n)
-                            for n in names
-                            if type(columns[n][i]) is str
-                            and not (n == field and n in self.free_text)
-                            and _holds(columns[n][i], row_field_forms, weak)  # type: ignore[arg-type]
-                        )
-            if hits:
-                for _, column in hits:
-                    columns[column][i] = RESIDUAL
-                    changed.add(column)
-                found[i] = ",".join(f"{field}@{column}" for field, column in sorted(hits))
+                        continue
+                    hits.setdefault(i, set()).update(
+                        (field, n)
+                        for n in names
+                        if type(columns[n][i]) is str
+                        and not (n == field and n in self.free_text)
+                        and _holds(columns[n][i], row_field_forms, weak)  # type: ignore[arg-type]
+                    )
+        found: list[str | None] = [None] * size
+        for i, row_hits in hits.items():
+            if row_hits:
+                for field, column in row_hits:
+                    if field != BUDGET_FIELD:  # that one is replaced already
+                        columns[column][i] = RESIDUAL
+                        changed.add(column)
+                found[i] = ",".join(f"{field}@{column}" for field, column in sorted(row_hits))
         for name in changed:
             output[name] = pd.Series(columns[name], index=output[name].index, dtype=object)
         return found

@@ -277,6 +277,18 @@ def test_residual_replacements_are_counted_per_field_on_the_page() -> None:
     assert "found 6 raw values" in page  # the banner says so too
 
 
+def test_texts_over_the_scrub_budget_are_counted_apart_from_residual_values() -> None:
+    windows = [window(0, residual_values=json.dumps({"(budget)": 2, "ssn": 1}))]
+    page = render_html(windows, [])
+    card = re.search(r'data-total="residuals"><div class="n">([\d,]+)</div>', page)
+    assert card and card.group(1) == "1"
+    banner = re.search(r'<div class="status status-ok".*?</div>', page, flags=re.S)
+    assert banner
+    assert "found 1 raw value " in banner.group(0)
+    assert "2 free texts needed more work than the scrub budget" in banner.group(0)
+    assert "[REDACTED:budget]" in page
+
+
 def test_windows_written_before_residual_counts_render_with_none() -> None:
     page = render_html([window(0)], [])  # no residual_values column at all
     card = re.search(r'data-total="residuals"><div class="n">([\d,]+)</div>', page)
