@@ -324,27 +324,32 @@ _OUTRANK_PHONE = frozenset({"NATIONAL_ID", "DATE_OF_BIRTH"})
 
 def _merge(first: list[Detection], second: list[Detection]) -> list[Detection]:
     """`first` and `second` without overlaps, left to right: `first` wins, except that an
-    identifier or date of birth of `second` replaces a phone number of `first`. Each list runs
-    left to right without overlaps of its own: one walk over each."""
+    identifier or date of birth of `second` replaces a phone number of `first`, and so do two
+    or more detections of `second` that one phone number of `first` overlaps (the US detectors
+    read part of a list of national numbers as one). Each list runs left to right without
+    overlaps of its own: one walk over each."""
     if not second:
         return first
     winners = [d for d in second if d.entity in _OUTRANK_PHONE]
-    beaten = _overlapping(first, winners)
+    beaten = _overlapping(first, winners) | _overlapping(first, second, at_least=2)
     first = [f for i, f in enumerate(first) if not (f.entity == "PHONE" and i in beaten)]
     hidden = _overlapping(second, first)
     kept = [d for i, d in enumerate(second) if i not in hidden]
     return sorted([*first, *kept], key=lambda d: d.start)
 
 
-def _overlapping(items: list[Detection], others: list[Detection]) -> set[int]:
-    """The indexes of `items` that overlap one of `others` (both left to right, no overlaps
-    within either)."""
+def _overlapping(items: list[Detection], others: list[Detection], *, at_least: int = 1) -> set[int]:
+    """The indexes of `items` that overlap at least `at_least` of `others` (both left to
+    right, no overlaps within either)."""
     found: set[int] = set()
     j = 0
     for i, item in enumerate(items):
         while j < len(others) and others[j].end <= item.start:
             j += 1
-        if j < len(others) and others[j].start < item.end:
+        k = j
+        while k < len(others) and others[k].start < item.end:
+            k += 1
+        if k - j >= at_least:
             found.add(i)
     return found
 

@@ -16,7 +16,6 @@ import functools
 import re
 from collections.abc import Callable
 
-import phonenumbers
 from stdnum import iban as std_iban
 from stdnum.br import cpf
 from stdnum.de import idnr
@@ -28,8 +27,10 @@ from stdnum.it import codicefiscale
 from stdnum.jp import in_ as my_number
 from stdnum.nl import bsn
 
-from udfs.detection.budget import CLASSIFY, PARSE, Budget
+from udfs.detection.budget import CLASSIFY, Budget
 from udfs.detection.checksums import NON_DIGIT, card_valid, ssn_valid
+from udfs.detection.context_words import DOB_CONTEXT, ID_CONTEXT, has_context
+from udfs.detection.phone_numbers import is_phone
 from udfs.detection.value_forms import MONTH_NAMES
 
 # The locales the detectors are tuned and tested for; a policy may name others (`regions`).
@@ -37,6 +38,10 @@ DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BR", "JP", "IN")
 
 _MONTHS = sorted({n for names in MONTH_NAMES.values() for n in names}, key=len, reverse=True)
 _MONTH = "(?:" + "|".join([*_MONTHS, *sorted({m[:3] for m in _MONTHS})]) + r")\.?"
+# Two digit groups holding at least 8 digits between them, the first of each length.
+_TWO_GROUPS_OF_8 = "|".join(
+    [*(rf"\d{{{n}}}[ ./-]\d{{{8 - n},}}" for n in range(1, 8)), r"\d{8,}[ ./-]\d+"]
+)
 CANDIDATES = "|".join(
     (
         # identifiers with letters: IT codice fiscale, ES DNI and NIE, GB NINO, IN PAN
@@ -53,34 +58,15 @@ CANDIDATES = "|".join(
         # phone numbers, cards, SSNs and digit identifiers, numeric dates: an international
         # prefix, an area code in brackets, or digit groups with any separator (classify splits
         # a leading date off). A lone group of fewer than 8 digits is none of these: RE2 skips
-        # it rather than Python (an amount, a ZIP code, a quantity).
+        # it rather than Python (an amount, a ZIP code, a quantity), and so are two groups of
+        # fewer than 8 digits together (a price, a ticket number): a date has three groups, the
+        # rest at least 8 digits.
         r"(?:\+|\b00)\d(?:[ ./-]?\(?\d+\)?){2,8}\b",
         r"\(\d{1,5}\) ?\d+(?:[ ./-]\d+){0,6}\b",
-        r"\b(?:\d{8,}|\d+(?:[ ./-]\d+){1,6})\b",
+        r"\b(?:\d+(?:[ ./-]\d+){2,11}|" + _TWO_GROUPS_OF_8 + r"|\d{8,})\b",
     )
 )
 
-DOB_CONTEXT = (
-    "dob", "d.o.b", "date of birth", "birth date", "birthdate", "birthday", "born",
-    "geboren", "geburtsdatum", "geb.", "né le", "née le", "né", "née", "date de naissance",
-    "fecha de nacimiento", "nacido", "nacida", "f. nac", "nato il", "nata il", "nato", "nata",
-    "data di nascita", "geboortedatum", "geboren op", "data de nascimento", "nascido",
-    "nascida", "生年月日", "生まれ", "誕生日", "जन्म",
-)  # fmt: skip
-PHONE_CONTEXT = (
-    "phone", "call", "tel", "mobile", "cell", "fax", "contact", "reachable", "whatsapp",
-    "telefon", "handy", "anrufen", "rückruf", "téléphone", "tél", "portable", "appeler",
-    "teléfono", "tlf", "tfno",
-    "móvil", "llamar", "telefono", "cellulare", "chiamare", "telefoon", "mobiel", "bellen",
-    "telefone", "celular", "ligar", "電話", "携帯", "फ़ोन",
-)  # fmt: skip
-ID_CONTEXT = (
-    "bsn", "burgerservicenummer", "sofinummer", "cpf", "steuer", "idnr", "identifikations",
-    "aadhaar", "aadhar", "マイナンバー", "個人番号", "my number", "nir", "sécurité sociale",
-    "securite sociale", "insee", "nhs", "national insurance", "id number", "national id",
-    "tax id", "personal id", "codice fiscale", "dni", "nie", "pan", "nino", "-id", " id",
-    "steuer-id", "steuernummer", "rg", "cpf/cnpj", "身分証", "番号",
-)  # fmt: skip
 _NINO = re.compile(r"(?i)[a-ceghj-prstw-z][a-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[a-d]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
 _WRITTEN_DATE = re.compile(
@@ -92,34 +78,6 @@ _MONTH_NUMBER = {
     name[:n]: i + 1 for names in MONTH_NAMES.values() for i, name in enumerate(names)
     for n in (3, len(name))
 }  # fmt: skip
-
-
-# What may stand between a context word and its value: punctuation and the small words of the
-# supported languages ("DOB: ", "born on ", "geboren am ", "né le ", "nacido el "). Matched on
-# the reversed text, from its start: one linear pass, where "(...)+$" tries every position.
-_FILLER_WORDS = (
-    "number|num|no|nr|n°|is|was|of|on|at|the|am|le|la|el|il|em|op|est|ist|es|è|é|de|du|do|da|"
-    "van|der"
-)
-_LEAD_FILLER_REVERSED = re.compile(
-    r"(?:[\s:#.=,()/-]|\b(?:" + "|".join(w[::-1] for w in _FILLER_WORDS.split("|")) + r")\b)+"
-)
-
-
-@functools.lru_cache(maxsize=256)
-def _words_before(text: str, start: int, window: int) -> tuple[str, str]:
-    """The text right before `start`, lower case, without trailing punctuation; and the same
-    without the filler words and punctuation it ends with."""
-    raw = text[max(0, start - window) : start].lower().rstrip(" :#.=,()/-")
-    filler = _LEAD_FILLER_REVERSED.match(raw[::-1])
-    return raw, raw[: len(raw) - filler.end()] if filler else raw
-
-
-def _context(text: str, start: int, words: tuple[str, ...], window: int = 48) -> bool:
-    """True when the words right before `start` end with one of `words`; a context word further
-    back, before other text, does not count."""
-    raw, before = _words_before(text, start, window)
-    return raw.endswith(words) or before.endswith(words)
 
 
 def _valid_date(y: int, m: int, d: int) -> bool:
@@ -183,46 +141,15 @@ _DIGIT_IDS: dict[int, list[tuple[Callable[[str], bool], re.Pattern[str] | None]]
 }
 
 
-def _digit_id(candidate: str, digits: str, text: str, start: int) -> bool:
+def _digit_id(candidate: str, digits: str, text: str, start: int, *, shaped: bool = True) -> bool:
+    """A checksum-valid national id of this length after a context word, or (`shaped`) in
+    the id's own grouping."""
     for valid, shape in _DIGIT_IDS.get(len(digits), ()):
         if (
-            (shape is not None and shape.fullmatch(candidate)) or _context(text, start, ID_CONTEXT)
+            (shaped and shape is not None and shape.fullmatch(candidate))
+            or has_context(text, start, ID_CONTEXT)
         ) and valid(digits):
             return True
-    return False
-
-
-def _phone(
-    candidate: str,
-    digits: str,
-    text: str,
-    start: int,
-    regions: tuple[str, ...],
-    *,
-    budget: Budget | None,
-) -> bool:
-    if not 8 <= len(digits) <= 15:
-        return False
-    if candidate.startswith(("+", "00")):
-        if budget is not None:
-            budget.spend(PARSE)
-        number = "+" + candidate[2:] if candidate.startswith("00") else candidate
-        try:
-            return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
-        except phonenumbers.NumberParseException:
-            return False
-    # A trunk prefix or an area code in brackets says "phone"; other digit groups (an order
-    # number, an amount) are a phone number only when the words before say so.
-    if not (candidate.startswith(("(", "0")) or _context(text, start, PHONE_CONTEXT)):
-        return False
-    for region in regions:
-        if budget is not None:
-            budget.spend(PARSE)
-        try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
-                return True
-        except phonenumbers.NumberParseException:
-            continue
     return False
 
 
@@ -238,11 +165,19 @@ def _one(
     *,
     budget: Budget | None,
     phone_known: bool,
+    context_at: int | None = None,
+    in_list: bool = False,
 ) -> str | None:
+    """The entity type of the candidate text[start:start + len(candidate)], or None. Context
+    words are looked for before `context_at` (default `start`): a number in a list after
+    "Tel." has the list's context. A piece of a longer run of digits (`in_list`) is held to
+    more: no card number (a checksum one in ten windows pass), an id only after a context
+    word, a phone number only with its trunk prefix, area code in brackets or "+"."""
     if budget is not None:
         budget.spend(CLASSIFY)
+    at = start if context_at is None else context_at
     if _is_date(candidate):
-        return "DATE_OF_BIRTH" if _context(text, start, DOB_CONTEXT) else "DATE"
+        return "DATE_OF_BIRTH" if has_context(text, at, DOB_CONTEXT) else "DATE"
     if candidate[:2].isalpha():
         compact = re.sub(r"[ -]", "", candidate).upper()
         if len(compact) >= 15 and std_iban.is_valid(compact):
@@ -258,13 +193,13 @@ def _one(
     digits = NON_DIGIT.sub("", candidate)
     if _SSN_SHAPE.fullmatch(candidate) and ssn_valid(digits):
         return "US_SSN"
-    if 12 <= len(digits) <= 19 and card_valid(digits):
+    if not in_list and 12 <= len(digits) <= 19 and card_valid(digits):
         return "CREDIT_CARD"
-    if _digit_id(candidate, digits, text, start):
+    if _digit_id(candidate, digits, text, at, shaped=not in_list):
         return "NATIONAL_ID"
-    if not phone_known and _phone(candidate, digits, text, start, regions, budget=budget):
-        return "PHONE"
-    return None
+    if phone_known or (in_list and not candidate.startswith(("(", "0", "+"))):
+        return None
+    return "PHONE" if is_phone(candidate, digits, text, at, regions, budget=budget) else None
 
 
 def classify(
@@ -275,18 +210,84 @@ def classify(
     budget: Budget | None = None,
     *,
     phone_known: bool = False,
+    context_at: int | None = None,
 ) -> list[tuple[str, int, int]]:
     """The entities in the candidate text[start:start + len(candidate)]: (type, start, end)
     in the text. A numeric date followed by more digits ("1949-02-17 10") is a date and
-    whatever follows it. `phone_known`: the US detectors read it as a phone number already, so
-    only what outranks one is looked for."""
+    whatever follows it; a candidate that is no entity as a whole may be several written one
+    after the other (_in_list). `phone_known`: the US detectors read it as a phone number
+    already, so only what outranks one is looked for. Context words count before `context_at`
+    (default `start`)."""
+    at = start if context_at is None else context_at
+    one = functools.partial(_one, budget=budget, phone_known=phone_known, context_at=at)
     head = _DATE_PREFIX.match(candidate)
     if head and _is_date(head.group()):
-        date = _one(head.group(), text, start, regions, budget=budget, phone_known=phone_known)
+        date = one(head.group(), text, start, regions)
         rest_at = head.end() + 1
         rest = classify(
-            candidate[rest_at:], text, start + rest_at, regions, budget, phone_known=phone_known
-        )
+            candidate[rest_at:], text, start + rest_at, regions, budget,
+            phone_known=phone_known, context_at=at,
+        )  # fmt: skip
         return [(date, start, start + head.end()), *rest] if date else rest
-    entity = _one(candidate, text, start, regions, budget=budget, phone_known=phone_known)
-    return [] if entity is None else [(entity, start, start + len(candidate))]
+    entity = one(candidate, text, start, regions)
+    if entity is not None:
+        return [(entity, start, start + len(candidate))]
+    if candidate[:1].isalpha() or candidate[-1:].isalpha():
+        return []
+    return _in_list(candidate, text, start, regions, one)
+
+
+# The digit groups of a candidate, and how many of them one entity may span (a French phone
+# number has five, a Brazilian CPF four).
+_GROUP = re.compile(r"[^ ./-]+")
+_MAX_GROUPS = 6
+
+
+def _may_hold_one(digits: int, groups: int) -> bool:
+    """Whether so many digits in so many groups can be one entity: a numeric date (three
+    groups, 4 to 8 digits), or a phone number, SSN, card or id (8 to 19 digits)."""
+    return 8 <= digits <= 19 or (groups == 3 and 4 <= digits <= 8)
+
+
+def _in_list(
+    candidate: str,
+    text: str,
+    start: int,
+    regions: tuple[str, ...],
+    one: Callable[..., str | None],
+) -> list[tuple[str, int, int]]:
+    """The entities of a candidate that is none as a whole: numbers written one after the
+    other ("Tel. 07911 123456 07911 123457", two dates, a phone and an order number), each with
+    the candidate's context (`one`: _one with the candidate's budget and context). Of the ways
+    to cut it into entities, the one that covers the most of it (a German number may end after
+    two groups or three: "0301 234567 0301 234567")."""
+    groups = [m.span() for m in _GROUP.finditer(candidate)]
+    n = len(groups)
+    # A list of phone numbers starts with one: not so a card number with a bad checksum.
+    phones = {} if candidate.startswith(("(", "0", "+")) else {"phone_known": True}
+    # best[i]: the most characters of groups i.. that entities cover, and the first of them.
+    best: list[tuple[int, tuple[int, str] | None]] = [(0, None)] * (n + 1)
+    digits_before = [0]
+    for a, b in groups:
+        digits_before.append(digits_before[-1] + sum(c.isdigit() for c in candidate[a:b]))
+    for i in range(n - 1, -1, -1):
+        best[i] = (best[i + 1][0], None)
+        for j in range(i, min(n, i + _MAX_GROUPS)):
+            a, b = groups[i][0], groups[j][1]
+            digits = digits_before[j + 1] - digits_before[i]
+            if (i == 0 and j == n - 1) or not _may_hold_one(digits, j - i + 1):
+                continue  # the whole candidate was tried
+            entity = one(candidate[a:b], text, start + a, regions, in_list=True, **phones)
+            if entity is not None and b - a + best[j + 1][0] > best[i][0]:
+                best[i] = (b - a + best[j + 1][0], (j, entity))
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < n:
+        choice = best[i][1]
+        if choice is None:
+            i += 1
+            continue
+        j, entity = choice
+        found.append((entity, start + groups[i][0], start + groups[j][1]))
+        i = j + 1
+    return found

@@ -4,9 +4,16 @@ context word. All numbers are synthetic (generated to pass their checksums)."""
 
 from __future__ import annotations
 
+import random
+import re
+
+import phonenumbers
 import pytest
 
+from maskstream.identifiers import phone_number
 from udfs.detection.detectors import DEFAULT_ENTITIES, detect
+from udfs.detection.international import DEFAULT_REGIONS
+from udfs.detection.phone_numbers import may_be_valid
 
 FOUND = [
     # Phones in national formats, after a context word or with a trunk prefix / area code.
@@ -90,3 +97,81 @@ def test_uuids_hold_no_entity() -> None:
     rng = random.Random(5)
     ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(5000)]
     assert sum(len(found) for found in detect_column(ids)) == 0
+
+
+def _parses_valid(candidate: str, region: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, region))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "114 158 480516",  # US: the country code and then the national prefix stripped
+        "490 405 295861171",  # DE: the country code, then the trunk 0
+        "011 49 30 1234567",  # US: an international dialling prefix, then a German number
+        "030 1234567",
+        "06 12 34 56 78",
+        "(11) 94125-2427",
+        "090-1234-5678",
+        "98765 43210",
+        "020 7946 0958",
+        "1800201234",
+    ],
+)
+def test_the_region_gate_never_skips_a_parse_that_would_succeed(candidate: str) -> None:
+    digits = re.sub(r"\D", "", candidate)
+    for region in DEFAULT_REGIONS:
+        if _parses_valid(candidate, region):
+            assert may_be_valid(digits, region), region
+
+
+def test_the_region_gate_agrees_with_parsing_on_generated_numbers() -> None:
+    # Numbers of every region in its national formats, and random digit strings: wherever a parse
+    # in a region gives a valid number, the gate lets that region be parsed.
+    rng = random.Random(5)
+    # (Numbers written with "+" or "00" are parsed once without a region, not gated.)
+    written = [phone_number(r, rng) for r in DEFAULT_REGIONS for _ in range(150)]
+    candidates = [c for c in written if not c.startswith(("+", "00"))]
+    candidates += ["0" + "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 14)))
+                   for _ in range(1500)]  # fmt: skip
+    skipped = 0
+    for candidate in candidates:
+        digits = re.sub(r"\D", "", candidate)
+        for region in DEFAULT_REGIONS:
+            gate = may_be_valid(digits, region)
+            skipped += not gate
+            if not gate:
+                assert not _parses_valid(candidate, region), (candidate, region)
+    assert skipped > len(candidates)  # the gate does skip parses: more than one a number
+
+
+LISTS = [
+    # Numbers written one after the other: each one is found, none is left between them.
+    ("call 0301 234567 0301 234567 0301 234567", ["0301 234567"] * 3, "de-three-phones"),
+    ("Tel 030 1234567 030 1234568", ["030 1234567", "030 1234568"], "de-two-phones"),
+    ("phones 06 12 34 56 78 06 12 34 56 79", ["06 12 34 56 78", "06 12 34 56 79"], "fr-two"),
+    ("tel. 07911 123456 07911 123457", ["07911 123456", "07911 123457"], "gb-two"),
+    ("DOB 17.02.1949 17.02.1949", ["17.02.1949", "17.02.1949"], "two-dates-of-birth"),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "case"), LISTS, ids=[c for *_, c in LISTS])
+def test_a_list_of_numbers_is_found_one_by_one(text: str, spans: list[str], case: str) -> None:
+    assert [text[d.start : d.end] for d in detect(text)] == spans
+
+
+NOT_IN_LISTS = [
+    # A card number with a bad checksum holds no phone number, however it is cut.
+    ("card 5105 1051 0510 5101", [], "card-luhn-bad"),
+    ("card 4111 1111 1111 1112", [], "card-luhn-bad-2"),
+    # Digits after a phone number are not part of it.
+    ("call 555-123-4567 24/7", ["555-123-4567"], "after-a-phone"),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "case"), NOT_IN_LISTS, ids=[c for *_, c in NOT_IN_LISTS])
+def test_cutting_a_run_of_digits_finds_no_more(text: str, spans: list[str], case: str) -> None:
+    assert [text[d.start : d.end] for d in detect(text)] == spans
