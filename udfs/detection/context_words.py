@@ -8,7 +8,7 @@ import re
 
 DOB_CONTEXT = (
     "dob", "d.o.b", "date of birth", "birth date", "birthdate", "birthday", "born",
-    "geboren", "geburtsdatum", "geb.", "né le", "née le", "né", "née", "date de naissance",
+    "geboren", "geburtsdatum", "geb.", "geb", "né le", "née le", "né", "née", "date de naissance",
     "fecha de nacimiento", "nacido", "nacida", "f. nac", "nato il", "nata il", "nato", "nata",
     "data di nascita", "geboortedatum", "geboren op", "data de nascimento", "nascido",
     "nascida", "生年月日", "生まれ", "誕生日", "जन्म",

@@ -29,7 +29,7 @@ from stdnum.nl import bsn
 
 from udfs.detection.budget import CLASSIFY, Budget
 from udfs.detection.checksums import NON_DIGIT, card_valid, ssn_valid
-from udfs.detection.context_words import DOB_CONTEXT, ID_CONTEXT, has_context
+from udfs.detection.context_words import DOB_CONTEXT, ID_CONTEXT, PHONE_CONTEXT, has_context
 from udfs.detection.phone_numbers import is_phone
 from udfs.detection.value_forms import MONTH_NAMES
 
@@ -52,7 +52,7 @@ CANDIDATES = "|".join(
         # IBANs of any country, any case, spaces or dashes between groups
         r"(?i:\b[a-z]{2}\d{2}(?:[ -]?[a-z0-9]{4}){2,7}(?:[ -]?[a-z0-9]{1,3})?\b)",
         # dates written with a month name, and Japanese ones
-        rf"(?i:\b\d{{1,2}}(?:\.|er|st|nd|rd|th)? (?:de )?{_MONTH},? (?:de )?\d{{4}}\b)",
+        rf"(?i:\b\d{{1,2}}(?:\.|er|st|nd|rd|th)?[ -](?:de )?{_MONTH},?[ -](?:de )?\d{{4}}\b)",
         rf"(?i:\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b)",
         r"\d{4}年\d{1,2}月\d{1,2}日",
         # phone numbers, cards, SSNs and digit identifiers, numeric dates: an international
@@ -172,7 +172,7 @@ def _one(
     words are looked for before `context_at` (default `start`): a number in a list after
     "Tel." has the list's context. A piece of a longer run of digits (`in_list`) is held to
     more: no card number (a checksum one in ten windows pass), an id only after a context
-    word, a phone number only with its trunk prefix, area code in brackets or "+"."""
+    word (see also _in_list for phone numbers)."""
     if budget is not None:
         budget.spend(CLASSIFY)
     at = start if context_at is None else context_at
@@ -197,7 +197,7 @@ def _one(
         return "CREDIT_CARD"
     if _digit_id(candidate, digits, text, at, shaped=not in_list):
         return "NATIONAL_ID"
-    if phone_known or (in_list and not candidate.startswith(("(", "0", "+"))):
+    if phone_known:
         return None
     return "PHONE" if is_phone(candidate, digits, text, at, regions, budget=budget) else None
 
@@ -234,7 +234,7 @@ def classify(
         return [(entity, start, start + len(candidate))]
     if candidate[:1].isalpha() or candidate[-1:].isalpha():
         return []
-    return _in_list(candidate, text, start, regions, one)
+    return _in_list(candidate, text, start, regions, one, context_at=at)
 
 
 # The digit groups of a candidate, and how many of them one entity may span (a French phone
@@ -255,6 +255,8 @@ def _in_list(
     start: int,
     regions: tuple[str, ...],
     one: Callable[..., str | None],
+    *,
+    context_at: int,
 ) -> list[tuple[str, int, int]]:
     """The entities of a candidate that is none as a whole: numbers written one after the
     other ("Tel. 07911 123456 07911 123457", two dates, a phone and an order number), each with
@@ -263,8 +265,10 @@ def _in_list(
     two groups or three: "0301 234567 0301 234567")."""
     groups = [m.span() for m in _GROUP.finditer(candidate)]
     n = len(groups)
-    # A list of phone numbers starts with one: not so a card number with a bad checksum.
-    phones = {} if candidate.startswith(("(", "0", "+")) else {"phone_known": True}
+    # A list of phone numbers starts with one, or follows a word such as "Tel.": not so a card
+    # number with a bad checksum.
+    listed = candidate.startswith(("(", "0", "+")) or has_context(text, context_at, PHONE_CONTEXT)
+    phones = {} if listed else {"phone_known": True}
     # best[i]: the most characters of groups i.. that entities cover, and the first of them.
     best: list[tuple[int, tuple[int, str] | None]] = [(0, None)] * (n + 1)
     digits_before = [0]

@@ -16,6 +16,9 @@ from udfs.detection.international import DEFAULT_REGIONS
 from udfs.detection.phone_numbers import may_be_valid
 
 FOUND = [
+    # Dates of birth written with dashes, and after an abbreviated context word.
+    ("DOB 17-Feb-1949", "DATE_OF_BIRTH", "17-Feb-1949", "dob-dashed-month"),
+    ("geb. am 17.02.1949", "DATE_OF_BIRTH", "17.02.1949", "dob-geb-am"),
     # Phones in national formats, after a context word or with a trunk prefix / area code.
     ("Rufen Sie mich unter 030 1234567 an", "PHONE", "030 1234567", "de"),
     ("tél. 06.12.34.56.78", "PHONE", "06.12.34.56.78", "fr-dots"),
@@ -155,6 +158,9 @@ LISTS = [
     ("phones 06 12 34 56 78 06 12 34 56 79", ["06 12 34 56 78", "06 12 34 56 79"], "fr-two"),
     ("tel. 07911 123456 07911 123457", ["07911 123456", "07911 123457"], "gb-two"),
     ("DOB 17.02.1949 17.02.1949", ["17.02.1949", "17.02.1949"], "two-dates-of-birth"),
+    # Without a trunk prefix, the context word says the list is of phone numbers.
+    ("tel 612 34 56 78 612 34 56 79", ["612 34 56 78", "612 34 56 79"], "es-two"),
+    ("cellulare 312 345 6789 312 345 6790", ["312 345 6789", "312 345 6790"], "it-two"),
 ]
 
 
