@@ -1,10 +1,9 @@
 """Which rows of a batch may hold which of their own fields' forms, in one Aho-Corasick pass.
 
 Looking for each row's own values in its own text one row at a time costs a Python call per row
-and field (~5 µs each, two dozen fields). Instead every *needle* of the batch's values (the
-anchors, digit checks and compact ids of their Forms: a superset filter, see
-record_values.may_contain) goes into one automaton (pyahocorasick), which reads the texts of the
-whole batch in one C call. A match counts for a row only when the needle is one of that row's
+and field (~5 µs each, two dozen fields). Instead every *needle* of the batch's values (see
+Forms.needles: a superset filter) goes into one automaton (pyahocorasick), which reads the texts
+of the whole batch in one C call. A match counts for a row only when the needle is one of that row's
 own; those (row, field) pairs are the candidates an exact check (contains_forms) confirms. No
 form is missed: the automaton reports every occurrence of every needle, overlapping or not.
 

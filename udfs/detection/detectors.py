@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from udfs.detection import international
-from udfs.detection.budget import CLASSIFY, Budget, OverBudgetError
+from udfs.detection.budget import CLASSIFY, NO_LIMIT, Budget, OverBudgetError
 from udfs.detection.checksums import card_valid, ssn_valid
 from udfs.detection.international import DEFAULT_REGIONS
 from udfs.detection.normalize import normalize_for_detection
@@ -179,14 +179,13 @@ def _dotted(pair: str) -> bool:
 _CARD_GROUPS = re.compile(r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{4,5}")
 
 
-def _confirm(candidate: str, text: str, start: int, budget: Budget | None) -> list[Detection]:
+def _confirm(candidate: str, text: str, start: int, budget: Budget) -> list[Detection]:
     """Detections in one candidate. A candidate that fails as a whole because it swallowed a
     neighbouring word or number ("123-45-6789 1234", an IBAN followed by "EUR") is tried again
     without its first or last space-separated parts, so the entity inside is not lost. A number
     grouped like a card that fails the card checks stays rejected."""
     end = start + len(candidate)
-    if budget is not None:
-        budget.spend(CLASSIFY)
+    budget.spend(CLASSIFY)
     entity = classify(candidate, text, start, end)
     if entity is not None:
         return [Detection(entity, start, end)]
@@ -198,8 +197,7 @@ def _confirm(candidate: str, text: str, start: int, budget: Budget | None) -> li
     # Shorter and shorter: drop trailing parts first, then leading ones.
     for cut in reversed(cuts):
         head = candidate[:cut]
-        if budget is not None:
-            budget.spend(CLASSIFY)
+        budget.spend(CLASSIFY)
         entity = classify(head, text, start, start + cut)
         if entity is not None:
             return [
@@ -208,8 +206,7 @@ def _confirm(candidate: str, text: str, start: int, budget: Budget | None) -> li
             ]
     for cut in cuts:
         tail_start = start + cut + 1
-        if budget is not None:
-            budget.spend(CLASSIFY)
+        budget.spend(CLASSIFY)
         entity = classify(candidate[cut + 1 :], text, tail_start, end)
         if entity is not None:
             return [Detection(entity, tail_start, end)]
@@ -217,7 +214,7 @@ def _confirm(candidate: str, text: str, start: int, budget: Budget | None) -> li
 
 
 def _confirm_tail(
-    candidate: str, text: str, start: int, cut: int, budget: Budget | None
+    candidate: str, text: str, start: int, cut: int, budget: Budget
 ) -> list[Detection]:
     rest = candidate[cut + 1 :]
     return _confirm(rest, text, start + cut + 1, budget) if rest else []
@@ -266,7 +263,7 @@ def detect_column(
     for i, (text, mark, intl, mapping) in enumerate(
         zip(work, marked, marked_intl, maps, strict=True)
     ):
-        budget = None if over_budget is None else Budget(len(text))
+        budget = NO_LIMIT if over_budget is None else Budget(len(text))
         try:
             found = _from_marked(text, mark, wanted, budget) if _OPEN in mark else []
             if _OPEN in intl:
@@ -290,31 +287,36 @@ def _from_intl(
     entities: frozenset[str],
     regions: tuple[str, ...],
     *,
-    budget: Budget | None,
+    budget: Budget,
     known: list[Detection],
 ) -> list[Detection]:
     """The international detections of a text. A candidate the US detectors confirmed whole
     (`known`) is not classified again, but for what outranks a phone number (_merge)."""
     found: list[Detection] = []
-    pieces = mark.split(_OPEN)
-    pos = len(pieces[0])
     k = 0  # known and the candidates both run left to right: one walk over each
-    for piece in pieces[1:]:
-        candidate, _, rest = piece.partition(_CLOSE)
+    for candidate, pos in _marked(mark):
         end_at = pos + len(candidate)
         while k < len(known) and known[k].end < end_at:
             k += 1
         covering = known[k].entity if k < len(known) and known[k].start <= pos else None
         if covering is not None and covering != "PHONE":
-            pos += len(candidate) + len(rest)
             continue
         for entity, start, end in international.classify(
             candidate, text, pos, regions, budget, phone_known=covering == "PHONE"
         ):
             if entity in entities:
                 found.append(Detection(entity, start, end))
-        pos += len(candidate) + len(rest)
     return found
+
+
+def _marked(mark: str) -> Iterator[tuple[str, int]]:
+    """The candidates _mark put between _OPEN and _CLOSE in a text, each with its position."""
+    pieces = mark.split(_OPEN)
+    pos = len(pieces[0])
+    for piece in pieces[1:]:
+        candidate, _, rest = piece.partition(_CLOSE)
+        yield candidate, pos
+        pos += len(candidate) + len(rest)
 
 
 # A checksum-validated identifier or a date of birth says more than "digits shaped like a phone
@@ -355,15 +357,11 @@ def _overlapping(items: list[Detection], others: list[Detection], *, at_least: i
 
 
 def _from_marked(
-    text: str, mark: str, entities: frozenset[str] | None, budget: Budget | None
+    text: str, mark: str, entities: frozenset[str] | None, budget: Budget
 ) -> list[Detection]:
     found: list[Detection] = []
-    pieces = mark.split(_OPEN)
-    pos = len(pieces[0])
-    for piece in pieces[1:]:
-        candidate, _, rest = piece.partition(_CLOSE)
+    for candidate, pos in _marked(mark):
         for detection in _confirm(candidate, text, pos, budget):
             if entities is None or detection.entity in entities:
                 found.append(detection)
-        pos += len(candidate) + len(rest)
     return found

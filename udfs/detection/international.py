@@ -27,7 +27,7 @@ from stdnum.it import codicefiscale
 from stdnum.jp import in_ as my_number
 from stdnum.nl import bsn
 
-from udfs.detection.budget import CLASSIFY, Budget
+from udfs.detection.budget import CLASSIFY, NO_LIMIT, Budget
 from udfs.detection.checksums import NON_DIGIT, card_valid, ssn_valid
 from udfs.detection.context_words import DOB_CONTEXT, ID_CONTEXT, PHONE_CONTEXT, has_context
 from udfs.detection.phone_numbers import is_phone
@@ -163,7 +163,7 @@ def _one(
     start: int,
     regions: tuple[str, ...],
     *,
-    budget: Budget | None,
+    budget: Budget,
     phone_known: bool,
     context_at: int | None = None,
     in_list: bool = False,
@@ -173,8 +173,7 @@ def _one(
     "Tel." has the list's context. A piece of a longer run of digits (`in_list`) is held to
     more: no card number (a checksum one in ten windows pass), an id only after a context
     word (see also _in_list for phone numbers)."""
-    if budget is not None:
-        budget.spend(CLASSIFY)
+    budget.spend(CLASSIFY)
     at = start if context_at is None else context_at
     if _is_date(candidate):
         return "DATE_OF_BIRTH" if has_context(text, at, DOB_CONTEXT) else "DATE"
@@ -207,7 +206,7 @@ def classify(
     text: str,
     start: int,
     regions: tuple[str, ...],
-    budget: Budget | None = None,
+    budget: Budget = NO_LIMIT,
     *,
     phone_known: bool = False,
     context_at: int | None = None,

@@ -20,13 +20,12 @@ def is_phone(
     start: int,
     regions: tuple[str, ...],
     *,
-    budget: Budget | None,
+    budget: Budget,
 ) -> bool:
     if not 8 <= len(digits) <= 15:
         return False
     if candidate.startswith(("+", "00")):
-        if budget is not None:
-            budget.spend(PARSE)
+        budget.spend(PARSE)
         number = "+" + candidate[2:] if candidate.startswith("00") else candidate
         try:
             return phonenumbers.is_valid_number(phonenumbers.parse(number, None))
@@ -39,8 +38,7 @@ def is_phone(
     for region in regions:
         if not may_be_valid(digits, region):
             continue
-        if budget is not None:
-            budget.spend(PARSE)
+        budget.spend(PARSE)
         try:
             if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
                 return True
@@ -86,3 +84,13 @@ def may_be_valid(digits: str, region: str) -> bool:
     for _ in range(2):
         options |= {o[len(s) :] for o in options for s in (*strips, code) if o.startswith(s)}
     return any(p.fullmatch(o) for p in patterns for o in options)
+
+
+def national_number(digits: str) -> str | None:
+    """The national significant number of an international number's digits ("4930123456" ->
+    "30123456"), or None when phonenumbers cannot read it."""
+    try:
+        number = phonenumbers.parse("+" + digits.removeprefix("00"), None)
+        return phonenumbers.national_significant_number(number)
+    except phonenumbers.NumberParseException:
+        return None

@@ -20,7 +20,7 @@ from typing import Any
 
 from udfs.detection.batch_match import ColumnForms, NeedleIndex
 from udfs.detection.normalize import digit_runs, digit_view, fold, fold_with_map
-from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, is_cjk, tokens_of
+from udfs.detection.value_forms import LONG_DIGITS, Forms, forms_of, is_cjk
 
 
 def _word_at(folded: str, start: int, end: int) -> bool:
@@ -64,18 +64,6 @@ class TextView:
         if self._compact is None:
             self._compact = self.folded.translate(_DROP_SEPARATORS)
         return self._compact
-
-
-def may_contain(view: TextView, forms: Forms, weak: bool, tokens: frozenset[str]) -> bool:
-    """A quick superset of contains_forms: a token of each word form among the text's tokens
-    (substrings for forms in scripts without spaces), digit forms in its digit view, no word
-    boundaries. False is final; True needs contains_forms to confirm."""
-    if not tokens.isdisjoint(forms._anchors[weak]):
-        return True
-    folded = view.folded
-    if any(word in folded for word in forms._unanchored[weak]):
-        return True
-    return _digits_or_compact(view, forms, weak)
 
 
 def contains_forms(view: TextView, forms: Forms, *, weak: bool) -> bool:
@@ -200,12 +188,7 @@ def replace_forms(
     placeholder.format(FIELD=<the field's name, upper case>); None when nothing was found.
     Overlapping matches keep the longest. `view`: the text's TextView, when the caller has it."""
     view = view or TextView(fold(text))
-    tokens = tokens_of(view.folded)
-    row_forms = [
-        (n, f)
-        for n, f in row_forms
-        if may_contain(view, f, True, tokens) and contains_forms(view, f, weak=True)
-    ]
+    row_forms = [(n, f) for n, f in row_forms if contains_forms(view, f, weak=True)]
     if not row_forms:
         return None
     folded = view.folded

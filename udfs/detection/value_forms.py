@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from udfs.detection.normalize import fold
+from udfs.detection.phone_numbers import national_number
 from udfs.sql_types import SqlType
 
 MIN_WORD = 2
@@ -77,9 +78,8 @@ class Forms:
     weak_words: set[str] = field(default_factory=set)
     strong_digits: set[str] = field(default_factory=set)
     weak_digits: set[str] = field(default_factory=set)
-    # The anchor (see _anchor) of word forms that set it themselves, e.g. a date's month name:
-    # working it out of each of a date's many written forms would cost more than all the rest.
-    anchor_of: dict[str, str] = field(default_factory=dict)
+    # A date's written forms: `date_anchors` stand for them among the needles (see needles).
+    written_dates: set[str] = field(default_factory=set)
     # Identifiers of letters and digits, matched with every separator taken out of the text
     # ("BBT LCU 52B 04B 350 L" is the codice fiscale BBTLCU52B04B350L).
     compact: set[str] = field(default_factory=set)
@@ -128,33 +128,13 @@ class Forms:
             _written_date_forms(self.pending_date, self)
         return (tuple(self.strong_words), tuple(self.strong_words | self.weak_words))
 
-    @cached_property
-    def _anchored(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        # A token (run of letters and digits) of each word form: a text none of whose tokens is
-        # an anchor holds no word form. Forms in scripts written without spaces have none.
-        words = self._words
-        anchors = [(w, self.anchor_of.get(w) or _anchor(w)) for w in words[0]]
-        anchors += [(w, _anchor(w)) for w in self.weak_words - self.strong_words]
-        return [(w, a) for w, a in anchors if w in self.strong_words], anchors
-
-    @cached_property
-    def _anchors(self) -> tuple[frozenset[str], frozenset[str]]:
-        strong, every = self._anchored
-        return frozenset(a for _, a in strong if a), frozenset(a for _, a in every if a)
-
-    @cached_property
-    def _unanchored(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        strong, every = self._anchored
-        return tuple(w for w, a in strong if not a), tuple(w for w, a in every if not a)
-
     def needles(self) -> tuple[str, ...]:
         """Strings one of which is in a text's folded, digit or compact view whenever a form
         is, strong or weak (batch_match searches a batch for them): each word form (a date's
         month names stand for its many written forms), digit string and compact id, cut to
         its first NEEDLE_CHARS (a whole note would grow the automaton by its length)."""
-        words = [
-            _bounded(w) for w in (*self.strong_words, *self.weak_words) if w not in self.anchor_of
-        ]
+        every = (*self.strong_words, *self.weak_words)
+        words = [_bounded(w) for w in every if w not in self.written_dates]
         words.extend(_bounded(a, end=False) for a in self.date_anchors)
         return tuple({n[:NEEDLE_CHARS] for n in (*words, *self._digits[1], *self.compact)})
 
@@ -181,29 +161,9 @@ def kind_of(tags: tuple[str, ...], sql_type: SqlType) -> str:
     return "text"
 
 
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-def _anchor(word: str) -> str:
-    """The token of a word form least likely to stand in a masked row by chance: its longest
-    word of letters (a month name, not the year a generalized date keeps), else its first
-    number (not the last digits a partial mask keeps); "" when the form is in a script written
-    without spaces (its tokens are not words)."""
-    tokens = _TOKEN.findall(word)
-    if not tokens or any(is_cjk(c) for t in tokens for c in t):
-        return ""
-    letters = [t for t in tokens if not t.isdigit()]
-    return max(letters, key=len) if letters else tokens[0]
-
-
 def is_cjk(ch: str) -> bool:
     """Chinese, Japanese or Korean: scripts written without spaces between words."""
     return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
-
-
-def tokens_of(folded: str) -> frozenset[str]:
-    """The tokens (runs of letters and digits) of a folded text, as anchors are matched."""
-    return frozenset(_TOKEN.findall(folded))
 
 
 def forms_of(value: Any, kind: str) -> Forms:
@@ -291,19 +251,9 @@ def _phone_forms(digits: str, forms: Forms, international: bool = False) -> None
     if international:
         # "+49 30 1234567" is written "030 1234567" at home: the national significant number,
         # and with the trunk prefix most countries use.
-        national = _national_number(digits)
+        national = national_number(digits)
         if national and len(national) >= 7:
             forms.strong_digits.update((national, "0" + national))
-
-
-def _national_number(digits: str) -> str | None:
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse("+" + digits.removeprefix("00"), None)
-        return phonenumbers.national_significant_number(number)
-    except phonenumbers.NumberParseException:
-        return None
 
 
 def _number_forms(value: Any, forms: Forms) -> None:
@@ -385,6 +335,6 @@ def _written_date_forms(day: dt.date, forms: Forms) -> None:
                 f"{month_name} {d} '{yy}",
             ):
                 forms.strong_words.add(text)
-                forms.anchor_of[text] = month_name.rstrip(".")
+                forms.written_dates.add(text)
     if d == 1:
         forms.strong_words.add(f"1er {MONTH_NAMES['fr'][m - 1]} {y}")
