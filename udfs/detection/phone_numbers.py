@@ -24,6 +24,10 @@ def is_phone(
 ) -> bool:
     if not 8 <= len(digits) <= 15:
         return False
+    if has_context(text, start, PHONE_CONTEXT):
+        # After "Tel." a number is a phone number, valid or not: numbers people type (and
+        # Faker writes) are often not valid for phonenumbers, and a typo does not make one safe.
+        return True
     if candidate.startswith(("+", "00")):
         budget.spend(PARSE)
         number = "+" + candidate[2:] if candidate.startswith("00") else candidate
@@ -32,8 +36,8 @@ def is_phone(
         except phonenumbers.NumberParseException:
             return False
     # A trunk prefix or an area code in brackets says "phone"; other digit groups (an order
-    # number, an amount) are a phone number only when the words before say so.
-    if not (candidate.startswith(("(", "0")) or has_context(text, start, PHONE_CONTEXT)):
+    # number, an amount) are a phone number only when the words before say so (above).
+    if not candidate.startswith(("(", "0")):
         return False
     for region in regions:
         if not may_be_valid(digits, region):

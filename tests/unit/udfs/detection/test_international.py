@@ -84,9 +84,24 @@ def test_every_date_is_an_option() -> None:
 
 
 def test_regions_decide_which_national_formats_count() -> None:
-    text = "tél. 06.12.34.56.78"
+    # Without a context word, a number with a trunk prefix is a phone number where it is valid.
+    text = "rappel 06.12.34.56.78"
     assert detect(text, regions=("US",)) == []
     assert [e for e, _, _ in detect(text, regions=("FR",))] == ["PHONE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tel 0063-60 83 77",  # sv_SE as Faker writes it: not valid for phonenumbers
+        "Telefon 02124/15868344",  # de_AT, an extension too long to be valid
+        "call +61765088995",  # a digit short
+        "tél. 06.12.34.56.78",  # valid in FR, and the policy's regions do not name FR
+    ],
+)
+def test_after_a_phone_context_word_any_number_is_a_phone_number(text: str) -> None:
+    # A typo or an unlisted region does not make a number safe to keep.
+    assert [e for e, _, _ in detect(text, regions=("US",))] == ["PHONE"]
 
 
 def test_uuids_hold_no_entity() -> None:
