@@ -58,6 +58,7 @@ EXTRA_CASES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("mask_last", "card_number", {"n": 4}),
     ("mask_show_first", "card_number", {"n": 4}),
     ("email", "email", {"mode": "mask"}),
+    ("hash", "username", {}),
 )
 
 

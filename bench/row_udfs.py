@@ -54,7 +54,7 @@ def truncate(value: str | None, length: int) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _translation(upper: str, lower: str, digit: str, other: str) -> dict[int, int]:
+def _translation(upper: str, lower: str, digit: str, other: str) -> Any:
     return MaskParams(upper=upper, lower=lower, digit=digit, other=other).translation()
 
 
@@ -70,7 +70,8 @@ def mask_show_last(  # noqa: PLR0917 - SQL passes Hive's arguments by position
     if value is None:
         return None
     cut = max(len(value) - n, 0)
-    return value[:cut].translate(_translation(upper, lower, digit, other)) + value[cut:]
+    # mask(), not str.translate: it classes non-ASCII characters and combining marks.
+    return _translation(upper, lower, digit, other).mask(value[:cut]) + value[cut:]
 
 
 def hash_value(value: Any, algorithm: str = "sha256", salt: str = "") -> str | None:

@@ -17,7 +17,7 @@ from jobs.audit_projection import (
     compile_window_query,
 )
 from jobs.config import JobConfig, config_from_job_args
-from jobs.flink_env import create_stream_table_env
+from jobs.flink_env import create_stream_table_env, planned
 from jobs.tables import date_partitioned, define_table
 from udfs.detection.audit_scan import scanned_fields
 from udfs.flink.audit_functions import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
@@ -76,7 +76,7 @@ def build(
 
 def execute(env: StreamExecutionEnvironment, statements: StatementSet) -> None:
     """Run the built job: to completion on bounded (file) input, or until cancelled."""
-    statements.attach_as_datastream()
+    planned(statements.attach_as_datastream)
     env.execute("maskstream-audit")
 
 

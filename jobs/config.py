@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
-
 from jobs.project import Project, find_project
+from udfs.yaml_files import YamlFileError, read_yaml
 
 DEFAULT_ENV = "local"
 # Tables whose columns the job derives from the policy (jobs/tables.py); the others have theirs
@@ -60,11 +59,9 @@ class JobConfig:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except yaml.YAMLError:
-        raise ConfigError(f"{path}: not valid YAML. Fix: check indentation and quoting") from None
+        doc = read_yaml(path) or {}
+    except YamlFileError as e:
+        raise ConfigError(f"{path}: {e}") from None
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values")
     return doc
@@ -158,11 +155,11 @@ def check_jars(flink_conf: dict[str, str]) -> None:
 def _policy_dataset(policy_path: Path) -> str:
     """The `dataset:` of a policy file, read without validating it (the job validates it)."""
     try:
-        doc = yaml.safe_load(policy_path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc = read_yaml(policy_path)
+    except YamlFileError as e:
         raise ConfigError(
-            f"{policy_path}: cannot read the policy ({type(exc).__name__}). Fix: point `policy:` "
-            "or --policy at a policy file under conf/policies/"
+            f"{policy_path}: cannot read the policy: {e}; `policy:` or --policy names a policy "
+            "file, e.g. under conf/policies/"
         ) from None
     dataset = doc.get("dataset") if isinstance(doc, dict) else None
     if not isinstance(dataset, str) or not dataset:

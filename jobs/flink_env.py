@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pyflink.common import Configuration, JobClient
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.table import EnvironmentSettings, StreamTableEnvironment, TableEnvironment
 
 from jobs.config import check_jars
+from jobs.key_handoff import move_key_value_to_file
 from jobs.project import find_project
 
 
@@ -25,9 +28,11 @@ def use_project_logging() -> None:
 
 
 def _configuration(flink_conf: dict[str, str]) -> Configuration:
-    """The Flink configuration of a job, with the project's logging set up before the JVM."""
+    """The Flink configuration of a job, with the project's logging set up and the token key out
+    of the environment before the JVM starts (PyFlink starts it with a copy of os.environ)."""
     check_jars(flink_conf)
     use_project_logging()
+    move_key_value_to_file()
     conf = Configuration()
     for key, value in flink_conf.items():
         conf.set_string(key, value)
@@ -44,6 +49,35 @@ def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
     conf = _configuration(flink_conf)
     settings = EnvironmentSettings.new_instance().in_streaming_mode().with_configuration(conf)
     return TableEnvironment.create(settings.build())
+
+
+T = TypeVar("T")
+PLANNER_ATTEMPTS = 3
+
+
+def is_planner_thread_race(error: BaseException) -> bool:
+    """FLINK-36298: the planner reads Calcite's metadata provider from a thread-local that a
+    py4j call served by another Java thread does not have; planning fails with this NPE before
+    any job is submitted, so planning again is safe. The text is only searched, never shown."""
+    text = str(error)
+    return "NullPointerException" in text and "etadataHandlerProvider" in text
+
+
+def planned(submit: Callable[[], T], attempts: int = PLANNER_ATTEMPTS) -> T:
+    """`submit()` (an INSERT or statement set being planned and submitted), tried again when
+    planning fails with FLINK-36298's NPE; any other error, or the last, is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return submit()
+        except Exception as error:
+            if attempt == attempts or not is_planner_thread_race(error):
+                raise
+            print(
+                f"flink planner hit FLINK-36298 (a thread-local race); planning again "
+                f"({attempt + 1}/{attempts})",
+                file=sys.stderr,
+            )
+    raise AssertionError("unreachable")
 
 
 def stop_with_savepoint(job_client: JobClient, directory: str) -> str:

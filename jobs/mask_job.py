@@ -10,7 +10,7 @@ from pathlib import Path
 from pyflink.table import TableEnvironment
 
 from jobs.config import JobConfig, config_from_job_args
-from jobs.flink_env import create_table_env
+from jobs.flink_env import create_table_env, planned
 from jobs.mask_projection import compile_insert, compile_view
 from jobs.sql_files import SchemaMismatchError
 from jobs.tables import check_schema, columns_of, date_partitioned, define_table
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_job_args("mask_job", __doc__, argv)
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
-    result = t_env.execute_sql(job.insert_sql)
+    result = planned(lambda: t_env.execute_sql(job.insert_sql))
     if not submitted_by_flink_cli():
         result.wait()  # on the embedded MiniCluster the job lives only as long as this process
     return 0

@@ -8,13 +8,14 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from jobs.config import ConfigError, JobConfig, load_config, parse_pairs, variable_value
 from jobs.project import ProjectNotFoundError, find_project
 from jobs.sql_files import SqlFileError
+from maskstream import errors
 from maskstream import options as o
 from maskstream.query import QueryError
 from udfs.crypto.keys import KeyConfigError
@@ -166,7 +167,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from maskstream.cluster import submit, submit_command
 
     command = submit_command(args.job, args.jobmanager, args.env, args.python, args.var)
-    job_id, problem = submit(command, find_project())
+    with _reaching(args.jobmanager):
+        job_id, problem = submit(command, find_project())
     if job_id is None:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -177,8 +179,25 @@ def cmd_submit(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from maskstream.cluster import status_lines
 
-    print("\n".join(status_lines(args.jobmanager)))
+    with _reaching(args.jobmanager):
+        print("\n".join(status_lines(args.jobmanager)))
     return 0
+
+
+@contextlib.contextmanager
+def _reaching(jobmanager: str) -> Iterator[None]:
+    """Name the address when the cluster cannot be reached (urllib's error does not)."""
+    import urllib.error
+
+    try:
+        yield
+    except urllib.error.URLError as e:
+        reason = getattr(e.reason, "strerror", None) or e.reason
+        raise ConfigError(
+            f"cannot reach the JobManager at {jobmanager}: {reason}. Fix: start the cluster "
+            "(`make session-up`, or `make up` for docker compose) or point --jobmanager at its "
+            "REST address (host:port)"
+        ) from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -315,15 +334,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except Exception as e:
-        # Last line of defence: a Flink exception may quote a record, so never print it.
-        if os.environ.get("MASKSTREAM_DEBUG"):
+        # A failed Flink job or masking code may quote a record: errors.describe prints the
+        # cause only when it cannot (paths, connectivity, SQL), and logs frames without messages.
+        if errors.debug_enabled():
             raise
-        print(
-            f"error: {type(e).__name__} (details withheld: they may quote record data; "
-            "see the Flink log)",
-            file=sys.stderr,
-        )
-        return 1
+        failure = errors.describe(e)
+        if failure.code != 2:
+            errors.record(e)
+        print(failure.line, file=sys.stderr)
+        if isinstance(e, BrokenPipeError):
+            _silence_stdout()
+        return failure.code
+
+
+def _silence_stdout() -> None:
+    # The reader is gone: point stdout at /dev/null so the interpreter's own flush at exit does
+    # not raise again.
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -61,6 +61,11 @@ def submit(command: list[str], project: Project) -> tuple[str | None, str]:
     env = {k: v for k, v in os.environ.items() if k not in _DERIVED | {"FLINK_INHERITED_LOGS"}}
     # The job's client code reads conf/ and sql/ from this project, wherever it runs from.
     env[PROJECT_ENV] = str(project.root)
+    # The client's log goes with the project's other logs (as the MiniCluster's does), rather
+    # than into the Flink installation, where no one looks for it.
+    Path(env.setdefault("FLINK_LOG_DIR", str(project.data_root / "log"))).mkdir(
+        parents=True, exist_ok=True
+    )
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     match = re.search(r"JobID ([0-9a-f]{32})", done.stdout + done.stderr)
     if done.returncode != 0 or match is None:

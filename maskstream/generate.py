@@ -13,6 +13,7 @@ from typing import Any
 
 from faker import Faker
 
+from maskstream.provenance import is_generated, write_manifest
 from udfs.sql_types import millis_text
 
 EVENT_TYPES = ("customer.created", "customer.updated", "customer.contacted", "customer.login")
@@ -162,17 +163,20 @@ def write_events(
     """Write `dataset` events as JSON lines files events-00000.jsonl, ... into `out_dir`;
     return the number of files."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = 0
+    written: list[Path] = []
     handle = None
     try:
         for i, event in enumerate(GENERATORS[dataset](rows, seed, customers)):
             if i % rows_per_file == 0:
                 if handle:
                     handle.close()
-                handle = (out_dir / f"events-{files:05d}.jsonl").open("w", encoding="utf-8")
-                files += 1
+                written.append(out_dir / f"events-{len(written):05d}.jsonl")
+                handle = written[-1].open("w", encoding="utf-8")
             handle.write(json.dumps(event, ensure_ascii=False) + "\n")
     finally:
         if handle:
             handle.close()
-    return files
+    # Files generated earlier into the same folder stay listed (the manifest is rewritten whole).
+    listed = sorted({*written, *(p for p in out_dir.glob("events-*.jsonl") if is_generated(p))})
+    write_manifest(out_dir, listed, dataset=dataset, seed=seed)
+    return len(written)

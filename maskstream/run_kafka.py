@@ -16,7 +16,7 @@ def _checkpoints(checkpoint_dir: Path) -> int:
 
 
 def run_mask_on_kafka(config: JobConfig, *, bounded: bool, savepoint: str | None) -> int:
-    from jobs.flink_env import create_table_env, stop_with_savepoint
+    from jobs.flink_env import create_table_env, planned, stop_with_savepoint
     from jobs.mask_job import build
 
     flink = dict(config.flink)
@@ -34,7 +34,7 @@ def run_mask_on_kafka(config: JobConfig, *, bounded: bool, savepoint: str | None
         file=sys.stderr,
     )
     started = time.monotonic()
-    result = t_env.execute_sql(job.insert_sql)
+    result = planned(lambda: t_env.execute_sql(job.insert_sql))
     client = result.get_job_client()
     checkpoint_dir = Path(variables["CHECKPOINT_DIR"])
     failure: list[BaseException] = []

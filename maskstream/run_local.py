@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobs.config import JobConfig
+from jobs.config import ConfigError, JobConfig
+from maskstream.provenance import is_generated
 from maskstream.records import committed_files, count_rows, read_jsonl, read_rows
 
 
@@ -43,11 +44,26 @@ class RunSummary:
 
 
 def count_lines(paths: list[Path]) -> int:
+    """Records in JSON lines files as Flink's line reader splits them: one per line, empty
+    lines included (the job quarantines them), and a last line without its newline."""
     total = 0
     for path in paths:
+        last = b"\n"
         with path.open("rb") as handle:
-            total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                total += chunk.count(b"\n")
+                last = chunk[-1:]
+        total += last != b"\n"
     return total
+
+
+def input_files(input_dir: Path) -> list[Path]:
+    """The files Flink's filesystem source reads: a file, or every file under the folder but
+    those whose name, or a parent folder's, starts with "." or "_" (Flink's hidden-file rule,
+    the one committed_files applies to a table)."""
+    if not input_dir.exists():
+        raise FileNotFoundError(2, "no such file or folder", str(input_dir))
+    return committed_files(input_dir) if input_dir.is_dir() else [input_dir]
 
 
 class _Progress(threading.Thread):
@@ -79,16 +95,12 @@ class _Progress(threading.Thread):
 
 
 def run_mask_locally(config: JobConfig) -> int:
-    from jobs.flink_env import create_table_env
+    from jobs.flink_env import create_table_env, planned
     from jobs.mask_job import build
 
     input_dir = Path(config.variables["INPUT_PATH"])
     output_dir = Path(config.variables["OUTPUT_PATH"])
-    inputs = (
-        [p for p in sorted(input_dir.rglob("*")) if p.is_file()]
-        if input_dir.is_dir()
-        else [input_dir]
-    )
+    inputs = input_files(input_dir)
     rows_in = count_lines(inputs)
     before = set(committed_files(output_dir)) if output_dir.exists() else set()
     quarantine = Path(config.variables["QUARANTINE_PATH"])
@@ -104,7 +116,7 @@ def run_mask_locally(config: JobConfig) -> int:
     progress = _Progress(output_dir, before, rows_in)
     progress.start()
     try:
-        t_env.execute_sql(job.insert_sql).wait()
+        planned(lambda: t_env.execute_sql(job.insert_sql)).wait()
     finally:
         progress.stop.set()
         progress.join()
@@ -135,7 +147,9 @@ def run_mask_locally(config: JobConfig) -> int:
 
 
 def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
-    """Print a few input records next to their masked rows, matched on the policy's kept id."""
+    """Print a few input records next to their masked rows, matched on the policy's kept id.
+    The input side is printed only for a file `maskstream generate` wrote and nobody changed
+    since (maskstream.provenance): of real data, only the masked side is shown."""
     from udfs.policy.model import load_policy
 
     policy = load_policy(policy_path)
@@ -146,7 +160,10 @@ def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
     if id_field is None:
         print("(no kept field tagged id.* to match input and output rows on; skipping samples)")
         return
-    inputs = sorted(Path(config.variables["INPUT_PATH"]).glob("*.jsonl"))
+    inputs = [p for p in input_files(Path(config.variables["INPUT_PATH"])) if p.suffix == ".jsonl"]
+    if not inputs:
+        return
+    synthetic = is_generated(inputs[0])
     wanted: list[dict] = []
     for _, record in read_jsonl(inputs[:1]):
         wanted.append(record)
@@ -158,14 +175,22 @@ def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
         for _, row in read_rows(committed_files(Path(config.variables["OUTPUT_PATH"])))
         if row.get(id_field) in ids
     }
+    if not synthetic:
+        print(
+            f"\n(the input side is not shown: {inputs[0].name} was not written by `maskstream "
+            "generate`, or changed since; masked rows only)"
+        )
     width = max(len(f.name) for f in policy.fields)
     for record in wanted:
         out = masked.get(record.get(id_field), {})
-        print(f"\n{id_field} {record.get(id_field)}  (synthetic data: before -> after)")
+        label = "synthetic data: before -> after" if synthetic else "masked"
+        print(f"\n{id_field} {record.get(id_field)}  ({label})")
         for f in policy.fields:
-            before = _short(record.get(f.name))
             after = _short(out.get(f.name))
-            print(f"  {f.name:<{width}}  {before:<40} -> {after}")
+            if synthetic:
+                print(f"  {f.name:<{width}}  {_short(record.get(f.name)):<40} -> {after}")
+            else:
+                print(f"  {f.name:<{width}}  {after}")
 
 
 def _short(value: object, limit: int = 40) -> str:
@@ -178,6 +203,13 @@ def run_audit_locally(config: JobConfig) -> int:
     from jobs.audit_job import audit_flink_conf, build, execute
     from jobs.flink_env import create_stream_table_env
 
+    masked_dir = Path(config.variables["OUTPUT_PATH"])
+    if not (masked_dir.exists() and committed_files(masked_dir)):
+        raise ConfigError(
+            f"{masked_dir}: no masked rows to audit. Fix: run the mask job first "
+            f"(`maskstream run mask` with the same --policy/--env), or point OUTPUT_PATH at "
+            "the masked table"
+        )
     audit_dir = Path(config.variables["AUDIT_PATH"])
     before = set(committed_files(audit_dir)) if audit_dir.exists() else set()
     started = time.monotonic()

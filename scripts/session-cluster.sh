@@ -2,7 +2,8 @@
 # A standalone Flink session cluster from the PyFlink wheel's own bin/, configured with the
 # project's conf/config.yaml (plus session settings: 2 task slots, REST port). Its FLINK_HOME is
 # .flink/home: the wheel's scripts and jars (linked), flink-python and the connector jars in lib/.
-# The TaskManager inherits this shell's environment: export the token key variables first.
+# The TaskManager inherits this shell's environment: export the token key variables first (a key
+# given as a value reaches the cluster only as a file: see keep_key_out_of_environment).
 #   up | down | status | taskmanager-start | taskmanager-pids
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,21 @@ HOME_DIR="$PROJECT/.flink/home"
 PORT="${FLINK_REST_PORT:-18081}"
 export FLINK_CONF_DIR="$HOME_DIR/conf" FLINK_LOG_DIR="$PROJECT/.flink/log"
 export FLINK_PID_DIR="$PROJECT/.flink/pids"
+SECRETS_DIR="$PROJECT/.flink/secrets"
+
+# Flink starts each Python worker with the TaskManager's whole environment, and Beam logs it
+# (DefaultJobBundleFactory "Closing environment", INFO): a MASKSTREAM_TOKEN_KEY value moves into
+# a file only this user can read, and the cluster gets its path (as jobs/key_handoff.py does for
+# the MiniCluster). printf is a builtin: the key never shows in a process list.
+keep_key_out_of_environment() {
+  if [ -z "${MASKSTREAM_TOKEN_KEY:-}" ]; then return 0; fi
+  if [ -z "${MASKSTREAM_KEYSET_FILE:-}${MASKSTREAM_TOKEN_KEY_FILE:-}" ]; then
+    mkdir -p "$SECRETS_DIR" && chmod 700 "$SECRETS_DIR"
+    (umask 077 && printf '%s' "$MASKSTREAM_TOKEN_KEY" > "$SECRETS_DIR/token.key")
+    export MASKSTREAM_TOKEN_KEY_FILE="$SECRETS_DIR/token.key"
+  fi
+  unset MASKSTREAM_TOKEN_KEY
+}
 
 setup() {
   local wheel
@@ -65,16 +81,19 @@ wait_ready() {
 case "${1:-}" in
   up)
     setup
+    keep_key_out_of_environment
     "$HOME_DIR/bin/start-cluster.sh"
     wait_ready
     ;;
   down)
     if [ -x "$HOME_DIR/bin/stop-cluster.sh" ]; then "$HOME_DIR/bin/stop-cluster.sh" || true; fi
+    rm -rf "$SECRETS_DIR"
     ;;
   status)
     curl -sf "http://127.0.0.1:$PORT/overview" && echo
     ;;
   taskmanager-start)
+    keep_key_out_of_environment
     "$HOME_DIR/bin/taskmanager.sh" start
     wait_ready
     ;;

@@ -1,8 +1,12 @@
-"""Shared fixtures for integration tests: one masked run on the MiniCluster, reused by tests."""
+"""Shared fixtures for integration tests: one masked run on the MiniCluster, reused by tests,
+and one standalone session cluster."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +15,12 @@ import pytest
 import tests.integration.worker_env  # noqa: F401  (sets the JVM's environment first)
 from jobs.config import JobConfig, load_config
 from maskstream.generate import write_events
+from tests.integration.worker_env import TEST_KEY
+from tests.paths import REPO
+
+KEY_VARS = ("MASKSTREAM_TOKEN_KEY", "MASKSTREAM_TOKEN_KEY_FILE", "MASKSTREAM_KEYSET_FILE")
+SESSION_SCRIPT = REPO / "scripts" / "session-cluster.sh"
+SESSION_PORT = "18091"
 
 
 @dataclass(frozen=True)
@@ -22,8 +32,10 @@ class MaskedRun:
 
 @pytest.fixture(scope="session")
 def token_key() -> str:
-    # tests/integration/worker_env.py sets it at import time, before any JVM exists.
-    return os.environ["MASKSTREAM_TOKEN_KEY"]
+    # The key tests/integration/worker_env.py puts in os.environ before any JVM exists; taken
+    # from the module, since the first TableEnvironment moves it out of os.environ
+    # (jobs/key_handoff.py).
+    return TEST_KEY
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +97,42 @@ def audited_run(masked_run: MaskedRun) -> MaskedRun:
     _, statements = audit_job.build(st_env, masked_run.config)
     audit_job.execute(env, statements)
     return masked_run
+
+
+@dataclass(frozen=True)
+class SessionCluster:
+    address: str  # REST, host:port
+    log_dir: Path  # its JobManager's and TaskManagers' logs (FLINK_LOG_DIR of the script)
+    started: float  # epoch seconds: log files older than this are from earlier clusters
+
+
+def _session_env() -> dict[str, str]:
+    """The cluster's environment: the key given as a value, the documented way that reached
+    Flink's logs before; scripts/session-cluster.sh hands it to the cluster as a file. The same
+    key (id k1) as the tests' keyset, so tokens match a MiniCluster run."""
+    env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
+    return dict(env, MASKSTREAM_TOKEN_KEY=TEST_KEY, FLINK_REST_PORT=SESSION_PORT)
+
+
+def session_cluster_script(*args: str) -> str:
+    """scripts/session-cluster.sh up|down|taskmanager-start|taskmanager-pids on the test port."""
+    done = subprocess.run(
+        ["bash", str(SESSION_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=_session_env(),
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def session_cluster() -> Iterator[SessionCluster]:
+    """One standalone session cluster (the PyFlink wheel's bin/start-cluster.sh, the project's
+    config, 2 slots) for every test that needs one: it takes about 20 s to start."""
+    started = time.time()
+    session_cluster_script("up")
+    try:
+        yield SessionCluster(f"127.0.0.1:{SESSION_PORT}", REPO / ".flink" / "log", started)
+    finally:
+        session_cluster_script("down")

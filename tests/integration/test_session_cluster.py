@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import threading
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,8 @@ from maskstream.cli import main
 from maskstream.generate import generate_events
 from maskstream.kafka_io import consume, produce
 from maskstream.verify import read_seals, verify_rows
+from tests.integration.conftest import SessionCluster
+from tests.integration.conftest import session_cluster_script as _cluster
 from tests.integration.kafka_harness import (
     BOOTSTRAP,
     KafkaRun,
@@ -35,26 +35,13 @@ from udfs.policy.model import load_policy
 
 pytestmark = [pytest.mark.kafka, pytest.mark.flink]
 TERMINAL = {"FINISHED", "FAILED", "CANCELED"}
-SCRIPT = REPO / "scripts" / "session-cluster.sh"
-PORT = "18091"
 
 
-def _cluster(*args: str) -> str:
-    env = dict(os.environ, FLINK_REST_PORT=PORT)
-    done = subprocess.run(
-        ["bash", str(SCRIPT), *args], capture_output=True, text=True, env=env, check=True
-    )
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def session_cluster() -> Iterator[str]:
-    require_broker()
-    _cluster("up")
-    try:
-        yield f"127.0.0.1:{PORT}"
-    finally:
-        _cluster("down")
+@pytest.fixture
+def kafka_session_cluster(request: pytest.FixtureRequest) -> str:
+    require_broker()  # first: without a broker the test skips before a cluster starts
+    cluster: SessionCluster = request.getfixturevalue("session_cluster")
+    return cluster.address
 
 
 def _vars(run: KafkaRun) -> list[str]:
@@ -90,8 +77,9 @@ def _job_state(cluster: str, job_id: str) -> str:
 
 
 def test_jobs_survive_a_killed_taskmanager_exactly_once(
-    session_cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kafka_session_cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    session_cluster = kafka_session_cluster
     run = new_kafka_run(tmp_path)
     events = list(generate_events(4000, seed=41))
     produced: set[str] = set()

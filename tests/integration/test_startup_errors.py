@@ -93,15 +93,39 @@ def test_weakened_rule_without_allow_weaker(tmp_path: Path) -> None:
     mask_job.build(create_table_env(config.flink), config)  # records the shipped version
     later = load_policy(config.policy_path).version + 1
     weaker = _policy_file(
-        tmp_path, "v2.yaml", version=later, ssn={"mask": {"op": "mask_show_last", "n": 6}}
+        tmp_path, "v2.yaml", version=later, phone={"mask": {"op": "mask_show_last", "n": 4}}
     )
     with pytest.raises(PolicyEvolutionError) as err:
         mask_job.build(create_table_env(config.flink), config, load_policy(weaker))
-    assert "field 'ssn'" in str(err.value) and "allow_weaker: true" in str(err.value)
+    assert "field 'phone'" in str(err.value) and "allow_weaker: true" in str(err.value)
     allowed = _policy_file(
         tmp_path,
         "v2-allowed.yaml",
         version=later,
-        ssn={"mask": {"op": "mask_show_last", "n": 6}, "allow_weaker": True},
+        phone={"mask": {"op": "mask_show_last", "n": 4}, "allow_weaker": True},
     )
     mask_job.build(create_table_env(config.flink), config, load_policy(allowed))
+
+
+def test_a_planning_error_is_printed_whole_and_a_job_failure_withheld(tmp_path: Path) -> None:
+    """Flink's own exceptions through py4j: one found while a statement is planned quotes SQL
+    only and is printed in one line (exit 2); a failure of a running job may quote a record
+    and is withheld (exit 1), naming the Java class and the log."""
+    from jobs.flink_env import create_table_env
+    from maskstream import errors
+
+    # No restarts: the failing job below fails at once rather than after the profile's retries.
+    t_env = create_table_env({**load_config("local").flink, "restart-strategy.type": "none"})
+    with pytest.raises(Exception) as planning:
+        t_env.execute_sql("SELECT * FROM no_such_table_here").wait()
+    failure = errors.describe(planning.value)
+    assert failure.code == 2 and "\n" not in failure.line
+    assert "ValidationException" in failure.line and "no_such_table_here" in failure.line
+    with pytest.raises(Exception) as running:
+        # A record that fails at run time: the cast's message quotes the value.
+        t_env.execute_sql(
+            "SELECT CAST(x AS INT) FROM (VALUES ('planted-123-45-6789')) AS t(x)"
+        ).wait()
+    failure = errors.describe(running.value)
+    assert failure.code == 1 and "planted" not in failure.line and "123-45" not in failure.line
+    assert "withheld" in failure.line and errors.LOG_NAME in failure.line

@@ -74,6 +74,13 @@ def _check_key(key_id: str, material: bytes, origin: str) -> None:
         )
 
 
+def key_material(raw: bytes) -> bytes:
+    """The key in a file, a variable or a keyset entry, without the whitespace around it (the
+    newline `echo` or an editor adds): one rule for every source, so the same key gives the same
+    tokens however it is passed."""
+    return raw.strip()
+
+
 def _keyset_from_file(path: Path) -> KeyRing:
     origin = f"{ENV_KEYSET_FILE}={path}"
     try:
@@ -89,7 +96,7 @@ def _keyset_from_file(path: Path) -> KeyRing:
         raise KeyConfigError(
             f'{origin}: expected {{"active": "<id>", "keys": {{"<id>": "<key>"}}}}'
         )
-    keys = {str(k): str(v).encode("utf-8") for k, v in doc["keys"].items()}
+    keys = {str(k): key_material(str(v).encode("utf-8")) for k, v in doc["keys"].items()}
     active = str(doc["active"])
     if active not in keys:
         raise KeyConfigError(
@@ -110,7 +117,7 @@ def load_keyring(environ: dict[str, str] | None = None) -> KeyRing:
         path = Path(env[ENV_KEY_FILE])
         origin = f"{ENV_KEY_FILE}={path}"
         try:
-            material = path.read_bytes().strip()
+            material = key_material(path.read_bytes())
         except FileNotFoundError:
             raise KeyConfigError(
                 f"{origin}: file not found; create it or unset the variable"
@@ -118,7 +125,7 @@ def load_keyring(environ: dict[str, str] | None = None) -> KeyRing:
         _check_key(key_id, material, origin)
         return KeyRing(key_id, {key_id: material})
     if env.get(ENV_KEY):
-        material = env[ENV_KEY].strip().encode("utf-8")
+        material = key_material(env[ENV_KEY].encode("utf-8"))
         _check_key(key_id, material, ENV_KEY)
         return KeyRing(key_id, {key_id: material})
     raise KeyConfigError(

@@ -4,8 +4,9 @@ Each module in this folder defines one operator (or one family, like the Hive ch
 masks) with `@register`; `all_operators()` imports every module here, so adding an operator
 is adding a module (plus its `tests/unit/udfs/operators/test_op_<name>.py` and README row).
 An operator describes itself: its parameters, the types it takes and gives, its strength
-and how two parameter sets compare across policy versions, and which entity types the
-audit's leak scan should expect in its output.
+and how two parameter sets compare across policy versions, what it can leave of a value in
+clear (`leaves_clear`, which the policy checks on sensitive fields and the evolution check
+compares), and which entity types the audit's leak scan should expect in its output.
 """
 
 from __future__ import annotations
@@ -57,6 +58,90 @@ OutputTypeFn = Callable[[SqlType, Any], SqlType]
 TypeCheckFn = Callable[[SqlType, Any], str | None]
 # +1 when the second parameter set protects more than the first, -1 less, 0 equal or unknown.
 CompareFn = Callable[[Any, Any], int]
+# What a rule (this operator, these parameters, on this input type) can leave in clear.
+LeavesClearFn = Callable[[SqlType, Any], "Clear"]
+
+
+@dataclass(frozen=True)
+class Clear:
+    """An operator's own answer to "what can this rule leave readable of a value?".
+
+    `chars`: the most characters of the value that can appear unchanged in the output; None
+    when there is no bound (the whole value can, however long). `what` says which, in words, for
+    messages ("the last 4 characters", "every digit"). `classes`: the character classes (upper,
+    lower, digit, other) left in clear wherever they stand. Kept punctuation and separators
+    (`other`) give a value its format and are not counted in `chars`; a kept upper, lower or
+    digit class is, since a value may consist of nothing else (an SSN is all digits).
+    What an operator keeps by design beside the value's own characters (an email's domain, a
+    date's year, the text around what scrub finds) is named in `what`, not counted.
+    """
+
+    chars: int | None
+    what: str
+    classes: frozenset[str] = frozenset()
+
+    @property
+    def whole(self) -> bool:
+        return self.chars is None
+
+    def compare(self, new: Clear) -> int:
+        """+1 when `new` leaves less in clear than this, -1 when it leaves more in any way (more
+        characters, or a class this one masks), 0 when equal."""
+        inf = float("inf")
+        a = inf if self.chars is None else self.chars
+        b = inf if new.chars is None else new.chars
+        if b > a or new.classes - self.classes:
+            return -1
+        if b < a or self.classes - new.classes:
+            return 1
+        return 0
+
+
+NOTHING_CLEAR = Clear(0, "nothing")
+WHOLE_CLEAR = Clear(None, "the whole value", frozenset({"upper", "lower", "digit", "other"}))
+CHARACTER_CLASSES = ("upper", "lower", "digit", "other")
+# A replacement of "keep" leaves a class unmasked (udfs.operators.character_mask.KEEP).
+_KEEP_CLASS = "keep"
+
+
+def class_mask_clear(mode: str) -> LeavesClearFn:
+    """The answer of a character-class mask: `mode` is how udfs.operators.character_mask counts
+    its `n` (all, first, last, show_first, show_last). The characters it shows are in clear; in
+    the part it masks, so is every character of a class whose replacement is `keep`."""
+
+    def leaves_clear(_input_type: SqlType, params: Any) -> Clear:
+        kept = frozenset(c for c in CHARACTER_CLASSES if getattr(params, c) == _KEEP_CLASS)
+        content = sorted(kept - {"other"})
+        n = getattr(params, "n", 0)
+        if content:
+            names = ", ".join(f"{c}: keep" for c in content)
+            return Clear(None, f"every character of the kept classes ({names})", kept)
+        if mode == "all":
+            return Clear(0, "nothing but class `other` (punctuation, spaces, symbols)", kept)
+        if mode in ("first", "last"):
+            if n == 0:
+                return Clear(None, "the whole value (n: 0 masks nothing)", kept)
+            return Clear(None, f"all but the {mode} {n} characters", kept)
+        side = "first" if mode == "show_first" else "last"
+        return Clear(n, f"the {side} {n} characters (the whole value when shorter)", kept)
+
+    return leaves_clear
+
+
+def shows_prefix(param: str) -> LeavesClearFn:
+    """The answer of an operator that keeps the first `param` characters of a text."""
+
+    def leaves_clear(_input_type: SqlType, params: Any) -> Clear:
+        n = getattr(params, param)
+        return Clear(n, f"the first {n} characters (the whole value when shorter)")
+
+    return leaves_clear
+
+
+def leaves(answer: Clear) -> LeavesClearFn:
+    """The answer of an operator whose parameters do not change what it leaves in clear."""
+    return lambda _input_type, _params: answer
+
 
 # How much of a value an operator lets through, from "all of it" (keep) to "nothing" (nullify).
 # Partial reveals (show the last 4, keep the domain, a coarser date) sit in the middle.
@@ -87,7 +172,9 @@ class Operator:
 
     `check_type` returns None when the input type is acceptable, else the fix to print.
     `strength` ranks operators (0 keep .. 7 nullify) when a field changes operator between
-    policy versions; `compare` ranks two parameter sets of this operator. `expected_entities`
+    policy versions; `compare` ranks two parameter sets of this operator. `leaves_clear` says
+    what a rule can leave readable (Clear): the policy refuses rules on pii/phi/pci fields that
+    leave too much, and a new policy version that leaves more is a weakening. `expected_entities`
     are the entity types the leak scan expects in its output by design (an `email` rule keeps
     an address's shape). `copies_input` is False for operators whose output is a constant or
     a digest (nothing of the input's characters can be in it); `free_text` marks the operator
@@ -101,6 +188,7 @@ class Operator:
     check_type: TypeCheckFn
     output_type: OutputTypeFn
     strength: int
+    leaves_clear: LeavesClearFn
     compare: CompareFn = same_strength
     expected_entities: frozenset[str] = frozenset()
     copies_input: bool = True
@@ -133,6 +221,7 @@ def register(
     *,
     summary: str,
     strength: int,
+    leaves_clear: LeavesClearFn,
     params: type[Params] = NoParams,
     check_type: TypeCheckFn = any_type,
     output_type: OutputTypeFn = same_type,
@@ -142,7 +231,8 @@ def register(
     free_text: bool = False,
     keyed: bool | Callable[[Any], bool] = False,
 ) -> Callable[[ApplyFn], ApplyFn]:
-    """Decorator registering a column function as the operator `name`."""
+    """Decorator registering a column function as the operator `name`. `strength` and
+    `leaves_clear` have no defaults: a new operator must say what it reveals."""
 
     def wrap(fn: ApplyFn) -> ApplyFn:
         if name in OPERATORS:
@@ -157,6 +247,7 @@ def register(
             check_type=check_type,
             output_type=output_type,
             strength=strength,
+            leaves_clear=leaves_clear,
             compare=compare,
             expected_entities=expected_entities,
             copies_input=copies_input,

@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import Field
 
 from udfs.columns import as_text, map_values
-from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, compare_by, register
+from udfs.operators import STRENGTH_PARTIAL, Clear, ColumnContext, Params, compare_by, register
 from udfs.sql_types import SqlType
 
 DOMAIN = b"date_shift\x00"
@@ -45,6 +45,8 @@ def shift_days(key: bytes, subject: str, max_days: int) -> int:
     "date_shift",
     summary="Shift dates by a keyed, per-subject offset within +/- max_days (never 0).",
     strength=STRENGTH_PARTIAL,
+    # No date of the input is in the output, only intervals between a subject's dates.
+    leaves_clear=lambda _type, p: Clear(0, f"the date give or take {p.max_days} days"),
     compare=compare_by("max_days", stronger_when="larger"),
     params=DateShiftParams,
     check_type=_check_type,

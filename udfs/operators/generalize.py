@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from udfs.columns import as_text, map_values
-from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register
+from udfs.operators import STRENGTH_PARTIAL, Clear, ColumnContext, Params, register
 from udfs.sql_types import STRING, SqlType
 
 
@@ -100,10 +100,32 @@ def _compare(old: GeneralizeParams, new: GeneralizeParams) -> int:
     return 0
 
 
+def _leaves_clear(input_type: SqlType, params: GeneralizeParams) -> Clear:
+    if params.prefix is not None:
+        n = params.prefix
+        return Clear(n, f"the first {n} characters (the whole value when shorter)")
+    if params.to is not None:
+        return Clear(0, "the year" if params.to == "year" else "the year and month")
+    assert params.bucket is not None
+    # A bucket no wider than the type's own step (1 for INT, 0.01 for DECIMAL(p, 2)) puts every
+    # value in a bucket of its own: the number comes out as it went in. DOUBLE has no step.
+    step = (
+        Decimal(1)
+        if input_type.kind in _INT_RANGE
+        else Decimal(1).scaleb(-input_type.scale)
+        if input_type.kind == "DECIMAL"
+        else None
+    )
+    if step is not None and params.bucket <= step:
+        return Clear(None, f"the whole number (a bucket of {params.bucket} is no coarser than it)")
+    return Clear(0, f"the bucket of {params.bucket} the number falls in")
+
+
 @register(
     "generalize",
     summary="Coarsen: date -> year/month, number -> bucket lower bound, text -> prefix.",
     strength=STRENGTH_PARTIAL,
+    leaves_clear=_leaves_clear,
     compare=_compare,
     params=GeneralizeParams,
     check_type=_check_type,

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from udfs.columns import as_text, map_values
 from udfs.crypto.keys import KeyRing, hmac_sha256
-from udfs.operators import ColumnContext, Params, register
+from udfs.operators import NOTHING_CLEAR, ColumnContext, Params, leaves, register
 from udfs.sql_types import STRING, SqlType
 
 TOKEN_PREFIX = "tok"
@@ -39,6 +39,7 @@ class HashParams(Params):
     "hash",
     summary="Unkeyed hex digest (sha256 or sha512, optional salt), like Hive mask_hash().",
     strength=4,
+    leaves_clear=leaves(NOTHING_CLEAR),
     copies_input=False,
     params=HashParams,
     check_type=_text_or_integer,
@@ -85,6 +86,7 @@ def tokenizer(
     "tokenize",
     summary="Keyed deterministic token (HMAC-SHA256); joinable, key id embedded.",
     strength=5,
+    leaves_clear=leaves(NOTHING_CLEAR),
     copies_input=False,
     params=TokenizeParams,
     check_type=_text_or_integer,

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from udfs.operators import STRENGTH_NOTHING, ColumnContext, NoParams, register
+from udfs.operators import (
+    NOTHING_CLEAR,
+    STRENGTH_NOTHING,
+    ColumnContext,
+    NoParams,
+    leaves,
+    register,
+)
 
 
 @register(
     "nullify",
     summary="Replace every value with NULL, keeping the column and its type (Ranger: Nullify).",
     strength=STRENGTH_NOTHING,
+    leaves_clear=leaves(NOTHING_CLEAR),
     copies_input=False,
 )
 def nullify(column: pd.Series, _params: NoParams, _ctx: ColumnContext) -> pd.Series:

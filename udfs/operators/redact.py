@@ -6,7 +6,7 @@ import pandas as pd
 from pydantic import Field
 
 from udfs.columns import map_values
-from udfs.operators import ColumnContext, Params, register
+from udfs.operators import NOTHING_CLEAR, ColumnContext, Params, leaves, register
 from udfs.sql_types import STRING
 
 
@@ -18,6 +18,7 @@ class RedactParams(Params):
     "redact",
     summary="Replace every non-null value with a constant (default [REDACTED]).",
     strength=6,
+    leaves_clear=leaves(NOTHING_CLEAR),
     copies_input=False,
     params=RedactParams,
     output_type=lambda _t, _p: STRING,

@@ -20,7 +20,7 @@ from udfs.detection.detectors import DEFAULT_ENTITIES, ENTITY_TYPES, Detection, 
 from udfs.detection.international import DEFAULT_REGIONS
 from udfs.detection.normalize import digit_views, fold
 from udfs.detection.record_values import RecordForms, TextView, replace_forms
-from udfs.operators import STRENGTH_PARTIAL, ColumnContext, Params, register, text_only
+from udfs.operators import STRENGTH_PARTIAL, Clear, ColumnContext, Params, register, text_only
 from udfs.operators.hashing import tokenizer
 
 
@@ -61,9 +61,29 @@ class ScrubParams(Params):
         return value
 
 
+def _leaves_clear(_input_type: object, params: ScrubParams) -> Clear:
+    # The text itself is kept by design; what it protects are the entities and record values.
+    if not params.entities and not params.record_fields:
+        return Clear(None, "the whole text (no entities and no record_fields to replace)")
+    return Clear(0, "the text around the entities and record values it replaces")
+
+
+def _compare(old: ScrubParams, new: ScrubParams) -> int:
+    """Looking for fewer entity types, record fields or phone regions is weaker; for more,
+    stronger; a mix of both, or other changes, unknown."""
+    moves = set()
+    for name in ("entities", "record_fields", "regions"):
+        a, b = set(getattr(old, name)), set(getattr(new, name))
+        if a != b:
+            moves.add(1 if b > a else -1 if b < a else 0)
+    return moves.pop() if len(moves) == 1 else 0
+
+
 @register(
     "scrub",
     strength=STRENGTH_PARTIAL,
+    leaves_clear=_leaves_clear,
+    compare=_compare,
     free_text=True,
     summary="Replace emails, phones, SSNs, cards, IBANs, IPs, national ids and dates of birth "
     "inside free text, and the record's own values in any form.",

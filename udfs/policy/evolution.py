@@ -1,5 +1,10 @@
 """Policy evolution: what changed between two versions of a policy, whether protection got
-weaker, and the start-up rule that versions only go up and weakening is explicit."""
+weaker, and the start-up rule that versions only go up and weakening is explicit.
+
+A change is weakened when any measure says so: what the rule leaves in clear (the operators'
+own `leaves_clear` answers), the operator's parameters (`compare`) or, across operators, their
+strength. So a disguised weakening (`mask` with every class `keep` for a `mask` that hides
+digits: same operator, "equal" parameters) is caught by what it leaves in clear."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from udfs.policy.model import Policy
+from udfs.policy.model import FieldRule, Policy
+from udfs.policy.tags import is_sensitive, meant
 
 
 class PolicyEvolutionError(Exception):
@@ -41,18 +47,49 @@ def diff(old: Policy, new: Policy) -> list[Change]:
             changes.append(
                 Change(name, "type_changed", f"{before.input_type} -> {rule.input_type}")
             )
+        untagged = _lost_sensitive_tags(before, rule)
+        if untagged:
+            changes.append(Change(name, "weakened", untagged))
         if before.describe() == rule.describe():
             continue
-        detail = f"{before.describe()} -> {rule.describe()}"
-        if before.operator.name == rule.operator.name:
-            direction = rule.operator.compare(before.params, rule.params)
-        else:
-            old_s, new_s = before.operator.strength, rule.operator.strength
-            direction = (new_s > old_s) - (new_s < old_s)
+        direction, detail = _direction(before, rule)
         kind = {1: "strengthened", -1: "weakened", 0: "changed"}[direction]
         changes.append(Change(name, kind, detail))
     order = {f.name: i for i, f in enumerate([*old.fields, *new.fields])}
     return sorted(changes, key=lambda c: order.get(c.field, 0))
+
+
+def _direction(before: FieldRule, rule: FieldRule) -> tuple[int, str]:
+    """+1 stronger, -1 weaker, 0 neither or unknown; and the detail to show. Weaker wins over
+    stronger: a rule that hides a longer prefix but keeps every digit is weaker."""
+    old_clear = before.operator.leaves_clear(before.input_type, before.params)
+    new_clear = rule.operator.leaves_clear(rule.input_type, rule.params)
+    if before.operator.name == rule.operator.name:
+        by_rule = rule.operator.compare(before.params, rule.params)
+    else:
+        old_s, new_s = before.operator.strength, rule.operator.strength
+        by_rule = (new_s > old_s) - (new_s < old_s)
+    # While a rule leaves whole values readable, the operators' ranks say nothing: `keep` ->
+    # `mask` with every class `keep` is no strengthening, and that mask -> `mask_show_last` no
+    # weakening. Only what is left in clear counts then.
+    if (new_clear.whole and by_rule == 1) or (old_clear.whole and by_rule == -1):
+        by_rule = 0
+    votes = {old_clear.compare(new_clear), by_rule}
+    direction = -1 if -1 in votes else 1 if 1 in votes else 0
+    detail = f"{before.describe()} -> {rule.describe()}"
+    if old_clear != new_clear:
+        detail += f" (leaves {new_clear.what} in clear; was {old_clear.what})"
+    return direction, detail
+
+
+def _lost_sensitive_tags(before: FieldRule, rule: FieldRule) -> str | None:
+    # Dropping a field's last pii/phi/pci tag lifts the sensitive-field rules from it: a
+    # weakening even when the rule stays, since the next version may then keep it.
+    # A tag from before the guards (`PII.ssn`) counts as what it stands for.
+    was = [t for t in before.tags if is_sensitive(meant(t) or t)]
+    if not was or any(is_sensitive(t) for t in rule.tags):
+        return None
+    return f"tags {', '.join(was)} removed: the field is no longer held to the sensitive rules"
 
 
 def document_hash(policy: Policy) -> str:
@@ -101,7 +138,7 @@ class PolicyRegistry:
         if not path.exists():
             return None
         entry = json.loads(path.read_text(encoding="utf-8"))
-        return compile_policy(entry["document"], f"{path} (v{entry['version']})")
+        return compile_policy(entry["document"], f"{path} (v{entry['version']})", guards=False)
 
     def admit(self, policy: Policy) -> list[Change]:
         """Check `policy` against the last one run, then record it as the last one run."""

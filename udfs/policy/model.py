@@ -13,15 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from udfs.operators import Operator, Params, get_operator
 from udfs.policy.sink import METADATA_COLUMNS
+from udfs.policy.tags import SENSITIVE_FAMILIES, is_sensitive, tag_problem
 from udfs.sql_types import SqlType, parse_sql_type
+from udfs.yaml_files import YamlFileError, read_yaml
 
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
-SENSITIVE_TAG_PREFIXES = ("pii", "phi", "pci")
+SENSITIVE_TAG_PREFIXES = SENSITIVE_FAMILIES
+# The most characters of a pii/phi/pci value a rule may leave in clear: the last (or first) 4,
+# Apache Ranger's "partial mask: show last 4" and the last four digits PCI DSS lets a PAN show.
+# Anything that can show more, or the whole value (keep, truncate to a long prefix, n: 0, a
+# class kept), is refused whatever allow_weaker says: that flag is about evolution.
+CLEAR_LIMIT = 4
 
 
 class PolicyError(Exception):
@@ -30,8 +36,11 @@ class PolicyError(Exception):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
+        if len(problems) == 1:
+            super().__init__(f"policy {source}: {problems[0]}")  # one problem, one line
+            return
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"policy {source} is invalid ({len(problems)} problem(s)):\n{lines}")
+        super().__init__(f"policy {source} is invalid ({len(problems)} problems):\n{lines}")
 
 
 class _FieldDoc(BaseModel):
@@ -44,6 +53,13 @@ class _FieldDoc(BaseModel):
     required: bool = False
     allow_weaker: bool = False
     mask: str | dict[str, Any] | None = None
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"tags are a list. Fix: write a list, e.g. `tags: [{value.strip()}]`")
+        return value
 
 
 class _PolicyDoc(BaseModel):
@@ -73,11 +89,14 @@ class FieldRule:
         return self.operator.name == "keep"
 
     def describe(self) -> str:
-        args = self.params.model_dump(exclude_unset=True)
-        shown = ", ".join(
-            f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in args.items()
-        )
-        return f"{self.operator.name}({shown})" if shown else self.operator.name
+        return describe_rule(self.operator.name, self.params)
+
+
+def describe_rule(op_name: str, params: Params) -> str:
+    """`mask_show_last(n=4, digit='*')`: the operator and the parameters the policy gave."""
+    args = params.model_dump(exclude_unset=True)
+    shown = ", ".join(f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in args.items())
+    return f"{op_name}({shown})" if shown else op_name
 
 
 @dataclass(frozen=True)
@@ -118,12 +137,16 @@ def _pydantic_problems(err: ValidationError, prefix: str, doc: dict[str, Any]) -
         if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
             with contextlib.suppress(KeyError, IndexError, TypeError):
                 where = f"field {doc['fields'][loc[1]]['name']!r} ({where})"
-        problems.append(f"{prefix}{where}: {e['msg']}")
+        problems.append(f"{prefix}{where}: {e['msg'].removeprefix('Value error, ')}")
     return problems
 
 
-def _compile_rule(field: _FieldDoc, problems: list[str]) -> FieldRule | None:
+def _compile_rule(field: _FieldDoc, problems: list[str], guards: bool) -> FieldRule | None:
     label = f"field {field.name!r}"
+    tag_problems = [p for p in map(tag_problem, field.tags) if p is not None] if guards else []
+    if tag_problems:
+        problems.extend(f"{label} (tags): {p}" for p in tag_problems)
+        return None
     try:
         input_type = parse_sql_type(field.type)
     except ValueError as e:
@@ -162,11 +185,11 @@ def _compile_rule(field: _FieldDoc, problems: list[str]) -> FieldRule | None:
         problems.append(f"{label}: {op_name} cannot take type {input_type}. Fix: {fix}")
         return None
     tags = tuple(field.tags)
-    if operator.name == "keep" and any(t.split(".")[0] in SENSITIVE_TAG_PREFIXES for t in tags):
-        problems.append(
-            f"{label}: tagged {', '.join(tags)} but kept unmasked. Fix: choose a masking "
-            "operator, or remove the sensitive tag if the field holds no personal data"
-        )
+    sensitive = [t for t in tags if is_sensitive(t)]
+    clear = operator.leaves_clear(input_type, params)
+    if guards and sensitive and (clear.whole or (clear.chars or 0) > CLEAR_LIMIT):
+        rule_text = describe_rule(op_name, params)
+        problems.append(_too_clear(label, field, sensitive, rule_text, clear.what))
         return None
     return FieldRule(
         name=field.name,
@@ -180,8 +203,28 @@ def _compile_rule(field: _FieldDoc, problems: list[str]) -> FieldRule | None:
     )
 
 
-def compile_policy(doc: Any, source: str) -> Policy:
-    """Validate a parsed policy document; raise PolicyError listing every problem."""
+def _too_clear(label: str, field: _FieldDoc, sensitive: list[str], op: str, what: str) -> str:
+    flag = (
+        " (`allow_weaker: true` does not lift this: it lets a new version weaken a rule "
+        "within these limits)"
+        if field.allow_weaker
+        else ""
+    )
+    return (
+        f"{label}: tagged {', '.join(sensitive)}, but its rule {op} can leave {what} in clear; "
+        f"a rule on a pii/phi/pci field may leave at most {CLEAR_LIMIT} characters{flag}. "
+        f"Fix: show at most {CLEAR_LIMIT} with every letter and digit class replaced (e.g. "
+        f"`mask: {{op: mask_show_last, n: {CLEAR_LIMIT}}}`), or tokenize, redact or nullify; "
+        "or remove the sensitive tag if the field holds no personal data"
+    )
+
+
+def compile_policy(doc: Any, source: str, *, guards: bool = True) -> Policy:
+    """Validate a parsed policy document; raise PolicyError listing every problem.
+
+    `guards=False` skips the tag vocabulary and the limit on what a sensitive field's rule
+    leaves in clear, for the policy a dataset last ran with (PolicyRegistry): it is history to
+    compare a new version with, not a policy to run, and it may predate today's guards."""
     if not isinstance(doc, dict):
         raise PolicyError(source, ["the file must be a mapping with dataset, version and fields"])
     try:
@@ -201,7 +244,7 @@ def compile_policy(doc: Any, source: str) -> Policy:
             )
             continue
         seen.add(field.name)
-        rule = _compile_rule(field, problems)
+        rule = _compile_rule(field, problems, guards)
         if rule is not None:
             rules.append(rule)
     for rule in rules:
@@ -234,15 +277,9 @@ def load_policy(path: str | Path) -> Policy:
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(source, ["file not found. Fix: check the path"]) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise PolicyError(source, [f"not valid YAML{where}. Fix: check indentation"]) from None
+        doc = read_yaml(path)
+    except YamlFileError as e:
+        raise PolicyError(source, [str(e)]) from None
     return compile_policy(doc, source)
 
 

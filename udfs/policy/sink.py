@@ -41,7 +41,11 @@ QUARANTINE_COLUMNS: tuple[Column, ...] = (
     Column("dataset", STRING),
     Column("policy_version", INT),
     Column("source_ref", STRING, "file:<path> or kafka:<topic>/<partition>/<offset>"),
-    Column("error_class", STRING, "malformed_json, invalid_utf8, missing_field, wrong_type, ..."),
+    Column(
+        "error_class",
+        STRING,
+        "malformed_json, invalid_utf8, missing_field, wrong_type, duplicate_key, ...",
+    ),
     Column("error_field", STRING, "the field at fault, when there is one"),
     Column("payload_digest", STRING, "HMAC-SHA256 of the raw bytes under the active token key"),
     Column("payload_bytes", BIGINT),

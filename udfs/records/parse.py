@@ -3,6 +3,12 @@
 Flink's own JSON format copies a malformed record, personal data and all, into its exception and
 log. Here the source hands over bytes, and every failure becomes a quarantine verdict that names
 the error class and field: never the payload, never a value.
+
+Where JSON readers differ, the record is refused rather than read one way: a policy field whose
+key is written twice (`duplicate_key`: last-wins would let a decoy stand in for the value that
+scrub's record_fields looks for), and dates, timestamps and decimals written with digits other
+than ASCII ones (`non_ascii_digits`: pandas and Decimal read "２０２６" as 2026, Arrow does not).
+A UTF-8 byte order mark before a record (at the start of a file, or of a line) is dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -24,8 +31,40 @@ MAX_RECORD_BYTES = 256 * 1024
 MAX_TEXT_CHARS = 16 * 1024
 MAX_DEPTH = 32
 _INT_LIMITS = {"INT": 2**31, "BIGINT": 2**63}
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only, spelled out: Python's \d takes the digits of every script (RE2's, which the
+# fast path runs these through, does not).
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z?"
+)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A decimal given as a string: ASCII digits, a point, an exponent (Decimal alone also takes
+# "1_000", " 12", "Infinity" and full-width digits).
+_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+BOM = b"\xef\xbb\xbf"
+
+
+def without_bom(payload: bytes) -> bytes:
+    """The payload without the UTF-8 byte order mark an editor may put before it."""
+    return payload[len(BOM) :] if payload.startswith(BOM) else payload
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object in which some key is written more than once: `repeated` holds those keys."""
+
+    repeated: frozenset[str] = frozenset()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    repeated = _RepeatedKeys(obj)
+    repeated.repeated = frozenset(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+    return repeated
+
+
+def _non_ascii_digits(value: str) -> bool:
+    return not value.isascii() and any(not c.isascii() and c.isdigit() for c in value)
 
 
 class Reject(Exception):  # noqa: N818 - a verdict, not an error of the program
@@ -94,6 +133,8 @@ def _convert(value: Any, sql_type: SqlType, name: str) -> Any:
     if kind == "DECIMAL":
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise Reject("wrong_type", name)
+        if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+            raise Reject("non_ascii_digits" if _non_ascii_digits(value) else "wrong_type", name)
         try:
             d = Decimal(str(value)).quantize(
                 Decimal(1).scaleb(-sql_type.scale), rounding=ROUND_HALF_UP
@@ -109,6 +150,8 @@ def _convert(value: Any, sql_type: SqlType, name: str) -> Any:
         return value
     if not isinstance(value, str):
         raise Reject("wrong_type", name)
+    if _non_ascii_digits(value):
+        raise Reject("non_ascii_digits", name)
     try:
         if kind == "DATE":
             if not _DATE.fullmatch(value):
@@ -128,13 +171,13 @@ def parse_one(payload: bytes | None, policy: Policy) -> dict[str, Any]:
     if len(payload) > MAX_RECORD_BYTES:
         raise Reject("record_too_large")
     try:
-        text = bytes(payload).decode("utf-8")
+        text = without_bom(bytes(payload)).decode("utf-8")
     except UnicodeDecodeError:
         raise Reject("invalid_utf8") from None
     if not text.strip():
         raise Reject("empty_record")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_json_object)
     except RecursionError:
         raise Reject("too_deep") from None
     except ValueError:
@@ -144,6 +187,12 @@ def parse_one(payload: bytes | None, policy: Policy) -> dict[str, Any]:
     nested = [v for v in doc.values() if isinstance(v, dict | list)]
     if nested and 1 + max(_depth(v, MAX_DEPTH) for v in nested) > MAX_DEPTH:
         raise Reject("too_deep")
+    if type(doc) is _RepeatedKeys:
+        # Only the policy's fields: any other key is dropped unread, once or twice. The field
+        # named is the policy's own name, never a key of the record.
+        for rule in policy.fields:
+            if rule.name in doc.repeated:
+                raise Reject("duplicate_key", rule.name)
     out: dict[str, Any] = {}
     for rule in policy.fields:
         value = doc.get(rule.name)

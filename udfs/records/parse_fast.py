@@ -18,13 +18,15 @@ from udfs.records.parse import (
     MAX_TEXT_CHARS,
     ParsedBatch,
     Reject,
+    without_bom,
 )
 from udfs.sql_types import SqlType
 
 # Arrow's C++ JSON reader parses a whole batch of flat records at once. It is only a faster way
 # to the same verdicts: every row it cannot vouch for (nesting, a line break, a failed check)
-# and every batch it refuses (a type mismatch, a duplicate key) goes through parse_one, which
-# stays the definition. tests/unit/udfs/test_parse_fast.py holds the two paths equal.
+# and every batch it refuses (a type mismatch, a policy field's key written twice) goes through
+# parse_one, which stays the definition. A key that is no policy field's, written twice, Arrow
+# ignores as parse_one does. tests/unit/udfs/test_parse_fast.py holds the two paths equal.
 
 
 def _arrow_type(sql_type: SqlType) -> Any:
@@ -46,10 +48,11 @@ def _arrow_type(sql_type: SqlType) -> Any:
 
 def _flat_object(payload: bytes | None) -> bool:
     """A payload the vectorized reader may take: one flat JSON object on one line, valid UTF-8,
-    within the size limit (anything else is decided by parse_one)."""
+    within the size limit (anything else is decided by parse_one). A byte order mark before it
+    is dropped, as parse_one drops it."""
     if payload is None or len(payload) > MAX_RECORD_BYTES:
         return False
-    body = bytes(payload).strip()
+    body = without_bom(bytes(payload)).strip()
     if body[:1] != b"{" or body[-1:] != b"}" or b"\n" in body or b"\r" in body:
         return False
     if body.count(b"{") != 1 or b"[" in body:
@@ -198,7 +201,7 @@ def _parse_flat(
     options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
     try:
         table = pj.read_json(
-            io.BytesIO(b"\n".join(bytes(p).strip() for p in payloads)),
+            io.BytesIO(b"\n".join(without_bom(bytes(p)).strip() for p in payloads)),
             read_options=pj.ReadOptions(use_threads=False, block_size=1 << 26),
             parse_options=options,
         )

@@ -20,12 +20,13 @@ def payload_digest(keys: KeyRing, payload: bytes | None) -> str:
 
 
 def render_shape(payload: bytes | None) -> str:
-    """Letters become X/x, digits n, any other non-ASCII character *; punctuation and spaces stay,
-    so a reader sees where the JSON broke, but no value. At most RENDERED_CHARS characters."""
+    """Letters of any script become X/x, digits of any script n (the classes of the character
+    masks), any other non-ASCII character *; punctuation and spaces stay, so a reader sees where
+    the JSON broke, but no value. At most RENDERED_CHARS characters."""
     if payload is None:
         return ""
     text = bytes(payload).decode("utf-8", errors="replace")
-    head = text[:RENDERED_CHARS].translate(_SHAPE)
+    head = _SHAPE.mask(text[:RENDERED_CHARS])
     head = "".join(c if c.isascii() and (c.isprintable() or c == " ") else "*" for c in head)
     more = len(text) - RENDERED_CHARS
     return head + (f"... (+{more} chars)" if more > 0 else "")

@@ -1,4 +1,5 @@
-"""Token keys come from the environment or files; missing or weak keys fail with a clear fix."""
+"""Token keys come from the environment or files; missing or weak keys fail with a clear fix; the
+same key gives the same tokens however it is passed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from udfs.crypto.keys import KeyConfigError, load_keyring
+from udfs.crypto.keys import KeyConfigError, KeyRing, load_keyring
 
 GOOD = "a" * 32
 
@@ -69,3 +70,44 @@ def test_hmac_sha256_equals_the_standard_library(key_bytes: int, message_bytes: 
     digest = hmac_sha256(key)
     assert digest(message) == hmac.digest(key, message, "sha256")
     assert digest(message + b"!") == hmac.digest(key, message + b"!", "sha256")  # reusable
+
+
+def _tokens(ring: KeyRing) -> list[str]:
+    from tests.unit.udfs.operators.op_cases import run_op
+
+    return run_op("tokenize", ["cust-0001", "cust-0002"], keys=ring)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        pytest.param(GOOD, id="as is"),
+        pytest.param(f"{GOOD}\n", id="newline of echo"),
+        pytest.param(f"  {GOOD} \r\n", id="spaces and CRLF of an editor"),
+        pytest.param(f"\t{GOOD}\t", id="tabs"),
+    ],
+)
+def test_same_key_gives_same_tokens_from_a_file_a_value_and_a_keyset(
+    tmp_path: Path, written: str
+) -> None:
+    key_file = tmp_path / "token.key"
+    key_file.write_text(written)
+    keyset = tmp_path / "keyset.json"
+    keyset.write_text(json.dumps({"active": "k1", "keys": {"k1": written}}))
+    rings = [
+        load_keyring({"MASKSTREAM_TOKEN_KEY_FILE": str(key_file)}),
+        load_keyring({"MASKSTREAM_TOKEN_KEY": written}),
+        load_keyring({"MASKSTREAM_KEYSET_FILE": str(keyset)}),
+    ]
+    assert all(ring.active_key == GOOD.encode() for ring in rings)
+    file_tokens, value_tokens, keyset_tokens = (_tokens(ring) for ring in rings)
+    assert file_tokens == value_tokens == keyset_tokens
+    assert all(t.startswith("tok_k1_") for t in file_tokens)
+
+
+def test_keyset_key_short_once_stripped_is_refused(tmp_path: Path) -> None:
+    # Spaces no longer count towards the 32 bytes a key needs.
+    keyset = tmp_path / "keyset.json"
+    keyset.write_text(json.dumps({"active": "k1", "keys": {"k1": "b" * 20 + " " * 12}}))
+    with pytest.raises(KeyConfigError, match="20 bytes, shorter than the 32 required"):
+        load_keyring({"MASKSTREAM_KEYSET_FILE": str(keyset)})

@@ -14,7 +14,7 @@ from maskstream.generate import generate_events, generate_payments
 from tests.hostile_corpus import make_hostile_corpus
 from tests.paths import REPO
 from udfs.policy.model import Policy, load_policy
-from udfs.records.parse import ParsedBatch, parse_payloads
+from udfs.records.parse import BOM, ParsedBatch, parse_payloads
 from udfs.records.parse_fast import parse_payloads_fast
 
 CUSTOMERS = load_policy(REPO / "conf" / "policies" / "customers.yaml")
@@ -104,6 +104,16 @@ EDGES: list[tuple[str, Any]] = [
     ("notes", "é😀\u202e"),
     ("city", {"nested": {"deeper": 1}}),
     ("city", "x\ud800y"),  # a lone surrogate: not text any sink can store
+    ("event_time", "２０２６-01-01T00:00:00Z"),  # full-width digits: pandas would read them
+    ("event_time", "2026-01-01 08:00:0٣"),  # an Arabic-Indic digit
+    ("event_time", "2026-01-01 08:00:00Ｚ"),  # a full-width Z: no digit, still not ours
+    ("signup_date", "２０２６-01-01"),
+    ("signup_date", "2026-0①-01"),  # a circled digit (No)
+    ("account_balance", "１２.５"),  # Decimal would read it
+    ("account_balance", "1_000"),  # ... and this
+    ("account_balance", " 12.5"),  # ... and this
+    ("account_balance", "Infinity"),
+    ("account_balance", "-12.5e1"),  # a JSON number's syntax is fine
 ]
 
 
@@ -130,7 +140,8 @@ def _encodable(record: dict[str, Any]) -> bool:
 @pytest.mark.parametrize(
     "payload",
     [None, b"", b"   ", b"[1,2]", b'"text"', b'{"event_id":"a"} {"event_id":"b"}',
-     b'{"event_id":"a","event_id":"b"}', b"\xff\xfe", b"{" * 40 + b"}" * 40, b"{bad json"],
+     b'{"event_id":"a","event_id":"b"}', b"\xff\xfe", b"{" * 40 + b"}" * 40, b"{bad json",
+     BOM, BOM + BOM + b"{}", b" " + BOM + b"{}"],
 )  # fmt: skip
 def test_same_on_broken_payloads_in_clean_batches(payload: bytes | None) -> None:
     clean = [json.dumps(e).encode() for e in generate_events(30, seed=4)]
@@ -166,3 +177,96 @@ def test_a_lone_surrogate_is_quarantined_not_a_crash() -> None:
     batch = parse_payloads_fast([json.dumps(record).encode()], CUSTOMERS)
     (error,) = batch.errors
     assert error is not None and (error.error_class, error.field_name) == ("invalid_utf8", "city")
+
+
+def _record(**changes: Any) -> bytes:
+    return json.dumps(dict(_base(), **changes), ensure_ascii=False).encode()
+
+
+def _with_key_first(payload: bytes, key: bytes, value: bytes) -> bytes:
+    """The payload with `key` written once more, before all the others."""
+    return b"{" + key + b": " + value + b", " + payload[1:]
+
+
+VERDICTS = [
+    # (payload, expected (error class, field) or None for valid); each one in a clean batch.
+    # A decoy name before the real one: last-wins would mask the one and scrub the other.
+    pytest.param(
+        _with_key_first(_record(), b'"full_name"', b'"Decoy Name"'),
+        ("duplicate_key", "full_name"),
+        id="duplicate-policy-field",
+    ),
+    # The same key written with an escape is the same key.
+    pytest.param(
+        _with_key_first(_record(), b'"full\\u005fname"', b'"Decoy Name"'),
+        ("duplicate_key", "full_name"),
+        id="duplicate-escaped-key",
+    ),
+    # Twice the same value is still two keys.
+    pytest.param(
+        _with_key_first(_record(event_type="x"), b'"event_type"', b'"x"'),
+        ("duplicate_key", "event_type"),
+        id="duplicate-same-value",
+    ),
+    # A key no policy field has is dropped unread, however often it is written.
+    pytest.param(
+        _with_key_first(_with_key_first(_record(), b'"extra"', b"1"), b'"extra"', b"2"),
+        None,
+        id="duplicate-unknown-key",
+    ),
+    # A byte order mark before a record (the start of a file or a line) is dropped.
+    pytest.param(BOM + _record(), None, id="bom"),
+    # ... spaces after it too.
+    pytest.param(BOM + b"  " + _record() + b"\r", None, id="bom-spaces"),
+    # A mark anywhere else is no JSON.
+    pytest.param(b" " + BOM + _record(), ("malformed_json", None), id="bom-after-space"),
+    # Two marks.
+    pytest.param(BOM + BOM + _record(), ("malformed_json", None), id="two-boms"),
+    # Full-width digits in the event time.
+    pytest.param(
+        _record(event_time="２０２６-01-01T00:00:00Z"),
+        ("non_ascii_digits", "event_time"),
+        id="full-width-timestamp",
+    ),
+    # Arabic-Indic digits in a date.
+    pytest.param(
+        _record(signup_date="٢٠٢٦-01-01"), ("non_ascii_digits", "signup_date"), id="arabic-date"
+    ),
+    # Full-width digits in a decimal written as a string.
+    pytest.param(
+        _record(account_balance="１２.５"),
+        ("non_ascii_digits", "account_balance"),
+        id="full-width-decimal",
+    ),
+    # A Python-only spelling of a number.
+    pytest.param(
+        _record(account_balance="1_000"), ("wrong_type", "account_balance"), id="underscores"
+    ),
+]
+
+
+@pytest.mark.parametrize(("payload", "expected"), VERDICTS)
+def test_verdicts_on_both_paths(payload: bytes, expected: tuple[str, str | None] | None) -> None:
+    clean = [json.dumps(e).encode() for e in generate_events(30, seed=4)]
+    payloads = [*clean[:15], payload, *clean[15:]]
+    _assert_same(payloads, CUSTOMERS)
+    error = parse_payloads_fast(payloads, CUSTOMERS).errors[15]
+    assert (None if error is None else (error.error_class, error.field_name)) == expected
+
+
+def test_records_with_a_bom_take_the_vectorized_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import udfs.records.parse
+
+    slow_rows: list[int] = []
+    original = udfs.records.parse.parse_payloads
+
+    def counting(payloads, policy):  # type: ignore[no-untyped-def]
+        slow_rows.append(len(payloads))
+        return original(payloads, policy)
+
+    monkeypatch.setattr(udfs.records.parse, "parse_payloads", counting)
+    events = [json.dumps(e).encode() for e in generate_events(100, seed=12)]
+    batch = parse_payloads_fast(
+        [BOM + events[0], *events[1:50], BOM + events[50], *events[51:]], CUSTOMERS
+    )
+    assert all(e is None for e in batch.errors) and sum(slow_rows) == 0

@@ -78,3 +78,41 @@ def run_one(
 ) -> Any:
     """`run_op` on a one-row column."""
     return run_op(name, [value], params, input_type, keys=keys)[0]
+
+
+# Personal data spelled in characters Hive's classes (Lu, Ll, Nd) do not mask: the character
+# masks must leave none of their letters or numbers in the part they mask (test_op_mask*.py).
+SMUGGLED_TEXT: list[tuple[str, str]] = [
+    # (id, value); all synthetic.
+    ("circled-card", "④①①①①①①①①①①①①①①①"),
+    ("superscript-ssn", "¹²³-⁴⁵-⁶⁷⁸⁹"),
+    ("full-width-phone", "５５５-２０１-１２３４"),
+    ("arabic-indic-digits", "٤١١١١١١١١١١١١١١١"),
+    ("roman-numerals-and-fractions", "ⅫⅣ½¾"),
+    ("cjk-name", "山田太郎"),
+    ("kana-name", "ヤマダ・タロウ"),
+    ("hebrew-name", "ישראל ישראלי"),
+    ("devanagari-name", "राम कुमार"),
+    ("decomposed-accents", "Jose\u0301 Mu\u0303oz"),
+    ("enclosed-letters", "ⒿⒶⓃⒺ ⓓⓞⓔ"),
+    ("squared-letters", "🄹🄰🄽🄴"),
+    ("invisible-tag-digits", "x\U000e0034\U000e0031\U000e0031\U000e0031\U000e0031"),
+    ("regional-indicators", "🇯🇦🇳🇪"),
+]
+MASK_REPLACEMENTS = "Xxn"  # Hive's defaults: what a masked letter or digit becomes
+
+
+def spelled(text: str, allowed: str = MASK_REPLACEMENTS) -> int:
+    """How many characters of `text` (other than `allowed`) are a letter, a number or a mark,
+    or stand for one (NFKC, tag characters, regional indicators): a count, never the text."""
+    import unicodedata
+
+    def spells(ch: str) -> bool:
+        cp = ord(ch)
+        if unicodedata.category(ch)[0] in "LNM" or 0x1F1E6 <= cp < 0x1F200:
+            return True
+        if 0xE0020 <= cp < 0xE007F:
+            return chr(cp - 0xE0000).isalnum()
+        return any(c.isalnum() for c in unicodedata.normalize("NFKC", ch) if c != ch)
+
+    return sum(1 for ch in text if ch not in allowed and spells(ch))

@@ -12,7 +12,9 @@ import pytest
 
 from udfs.operators.character_mask import MaskParams, _python_one, masked
 
-ALPHABET = string.printable[:95] + "é߀😀ǅ٣\u202e\t"  # printable ASCII plus some that are not
+# Printable ASCII plus some that are not: every class (caseless letters, numbers that are not
+# decimal digits, symbols that spell letters, combining marks after any class, tag characters).
+ALPHABET = string.printable[:95] + "é߀😀ǅ٣\u202e\t東ー①²Ⅻ４Ⓐ㎏🇦\u0301\u0903\U000e0031\ufdd0"
 REPLACEMENTS = [
     {},  # Hive's defaults: X, x, n, others kept
     {"upper": "x", "lower": "X", "digit": "a", "other": "9"},  # each into another class

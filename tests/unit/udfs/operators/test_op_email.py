@@ -3,7 +3,9 @@
 mode tokenize (default): keyed token of the whole lower-cased address, then "@domain";
 mode mask: Hive mask() of the local part; mode redact: `replacement` (default "***") as the
 local part. A value that is not an address (no "@", empty local part or empty domain) is
-protected whole, so no raw text leaks. Nulls stay null.
+protected whole, so no raw text leaks. A domain that is no plausible host name, or that holds
+more than three digits (an id planted after the "@"), becomes redacted.invalid in every mode.
+Nulls stay null.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from tests.unit.udfs.operators.op_cases import (
     type_fix,
 )
 from udfs.operators import get_operator
+from udfs.operators.email_mask import REDACTED_DOMAIN
 
 TOKENIZE: dict[str, Any] = {}
+R = "@" + REDACTED_DOMAIN
 MASK = {"mode": "mask"}
 REDACT = {"mode": "redact"}
 
@@ -129,6 +133,56 @@ CASES = [
     ),
     # A very long local part masked in full.
     pytest.param("z" * LONG + "@example.com", MASK, "x" * LONG + "@example.com", id="long-mask"),
+    # A card number as the domain (no dot, no top-level label): the placeholder domain.
+    pytest.param("x@4111111111111111", TOKENIZE, tok("x@4111111111111111") + R, id="card-domain"),
+    # An SSN as a label of a real-looking domain: more than three digits.
+    pytest.param("contact@123-45-6789.example.org", MASK, "xxxxxxx" + R, id="ssn-label"),
+    # A phone number in the domain.
+    pytest.param("jane@555-201-1234.example.com", REDACT, "***" + R, id="phone-label"),
+    # Full-width digits are digits (IDNA's nameprep reads them as ASCII).
+    pytest.param("jane@４１１１１１１１.com", REDACT, "***" + R, id="full-width-digits"),
+    # Circled digits too.
+    pytest.param("jane@①②③④⑤.com", REDACT, "***" + R, id="circled-digits"),
+    # Arabic-Indic digits, which nameprep keeps as they are, are counted too.
+    pytest.param("jane@٤١١١١.com", REDACT, "***" + R, id="arabic-indic-digits"),
+    # Superscript digits.
+    pytest.param("jane@a¹²³⁴.com", REDACT, "***" + R, id="superscript-digits"),
+    # Up to three digits are a real domain's (163.com, web2.de): kept.
+    pytest.param("jane@163.com", REDACT, "***@163.com", id="three-digits-kept"),
+    # An IPv4 address is no host name (its top-level label is digits).
+    pytest.param("jane@192.168.10.20", REDACT, "***" + R, id="ipv4"),
+    # Neither is an address literal.
+    pytest.param("jane@[10.0.0.1]", REDACT, "***" + R, id="address-literal"),
+    # A single label (no top-level domain).
+    pytest.param("jane@localhost", REDACT, "***" + R, id="single-label"),
+    # A top-level label of digits.
+    pytest.param("jane@example.123", REDACT, "***" + R, id="numeric-tld"),
+    # An empty label (a trailing dot, two dots).
+    pytest.param("jane@example.com.", REDACT, "***" + R, id="trailing-dot"),
+    # Characters no host name has: an underscore, a space, a dollar.
+    pytest.param("jane@exa_mple.com", REDACT, "***" + R, id="underscore"),
+    # A space inside the domain.
+    pytest.param("jane@exam ple.com", REDACT, "***" + R, id="inner-space"),
+    # A label may not start with a hyphen.
+    pytest.param("jane@-example.com", REDACT, "***" + R, id="leading-hyphen"),
+    # A label of 64 characters is one too many.
+    pytest.param("jane@" + "a" * 64 + ".com", REDACT, "***" + R, id="label-too-long"),
+    # A domain over 253 characters.
+    pytest.param("jane@" + "abc." * 64 + "com", REDACT, "***" + R, id="domain-too-long"),
+    # Invisible tag characters (a hidden "41"): IDNA prohibits them.
+    pytest.param("jane@ex\U000e0034\U000e0031.com", REDACT, "***" + R, id="tag-characters"),
+    # A zero-width space is mapped to nothing by IDNA: the domain as a reader sees it.
+    pytest.param("jane@exa\u200bmple.com", REDACT, "***@example.com", id="zero-width-space"),
+    # Full-width letters: the domain in ASCII.
+    pytest.param("jane@ｅｘａｍｐｌｅ.com", REDACT, "***@example.com", id="full-width-letters"),
+    # Spaces around the domain carry nothing.
+    pytest.param("jane@example.com ", REDACT, "***@example.com", id="trailing-space"),
+    # An A-label is kept as written; Punycode's own digits are not the domain's.
+    pytest.param("jane@XN--80AK6AA92E.com", REDACT, "***@xn--80ak6aa92e.com", id="a-label"),
+    # An internationalized top-level domain (.рф) is letters.
+    pytest.param("jane@пример.рф", REDACT, "***@пример.рф", id="idn-tld"),
+    # A malformed A-label is no host name.
+    pytest.param("jane@example.xn--zzzzzz", REDACT, "***" + R, id="bad-a-label"),
 ]
 
 
@@ -170,6 +224,30 @@ def test_mask_mode_leaks_no_caseless_letters(value: str) -> None:
     out = run_one("email", value, MASK, keys=None)
     local = value.rpartition("@")[0] or value
     assert not any(ch in out for ch in local)
+
+
+# Ids planted after the "@" (all synthetic), each with the digits it must not carry through.
+SMUGGLED_DOMAINS = [
+    pytest.param("x@4111111111111111", "4111111111111111", id="bare-card"),
+    pytest.param("contact@123-45-6789.example.org", "6789", id="ssn-label"),
+    pytest.param("a@4111-1111-1111-1111.example.com", "1111", id="dashed-card"),
+    pytest.param("a@4111.1111.1111.1111.com", "1111", id="card-as-labels"),
+    pytest.param("a@1987-04-12.dob.example.com", "1987", id="date-of-birth"),
+    pytest.param("a@１２３４５６７８９.jp", "１２３４", id="full-width"),
+    pytest.param("a@ssn٧٨٩٠.example.com", "٧٨٩٠", id="arabic-indic"),
+    pytest.param("a@x\u200b1\u200b2\u200b3\u200b4.com", "1\u200b2", id="zero-width-digits"),
+]
+
+
+@pytest.mark.parametrize(("address", "planted"), SMUGGLED_DOMAINS)
+@pytest.mark.parametrize("params", [TOKENIZE, MASK, REDACT], ids=["tokenize", "mask", "redact"])
+def test_no_planted_id_passes_through_the_domain(
+    address: str, planted: str, params: dict[str, Any]
+) -> None:
+    keys = TEST_KEYS if params is TOKENIZE else None
+    out = run_one("email", address, params, keys=keys)
+    passed_through = out.rpartition("@")[2] != REDACTED_DOMAIN or planted in out
+    assert not passed_through  # a boolean: never print what was planted
 
 
 def test_needs_a_key_only_when_tokenizing() -> None:

@@ -1,6 +1,7 @@
 """`mask`: Hive mask() semantics, character by character over Unicode code points.
 
-Upper-case letters (Lu) become X, lower-case (Ll) x, decimal digits (Nd) n, and every other
+Upper-case letters (Lu, Lt) become X, lower-case and caseless letters (Ll, Lo, Lm) x, digits and
+numbers of any script (Nd, No, Nl) n, combining marks what their base becomes, and every other
 character is kept unless `other` says otherwise; "keep" or -1 leaves a class unmasked.
 """
 
@@ -11,7 +12,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.udfs.operators.op_cases import LONG, output_type, params_of, run_one, type_fix
+from tests.unit.udfs.operators.op_cases import (
+    LONG,
+    SMUGGLED_TEXT,
+    output_type,
+    params_of,
+    run_one,
+    spelled,
+    type_fix,
+)
 
 CASES = [
     # A SQL NULL stays null.
@@ -43,24 +52,55 @@ CASES = [
     pytest.param("Émilie é ß", {}, "Xxxxxx x x", id="accented"),
     # Arabic-Indic digits are decimal digits (Nd).
     pytest.param("٣٤٥-12", {}, "nnn-nn", id="arabic-indic-digits"),
-    # CJK ideographs have no case: "other", kept by default (as in Hive).
-    pytest.param("東京 Tower", {}, "東京 Xxxxx", id="cjk-kept"),
-    # ... and replaced when `other` is set, one replacement per ideograph.
-    pytest.param("東京 Tower", {"other": "*"}, "***Xxxxx", id="cjk-other-star"),
+    # CJK ideographs have no case: letters all the same, masked as lower-case (Hive keeps them).
+    pytest.param("東京 Tower", {}, "xx Xxxxx", id="cjk-masked"),
+    # `other` does not touch them (only the space), one replacement per ideograph.
+    pytest.param("東京 Tower", {"other": "*"}, "xx*Xxxxx", id="cjk-other-star"),
+    # Kana, and the prolonged sound mark (Lm), are letters too.
+    pytest.param("カーター", {}, "xxxx", id="kana-and-modifier-letter"),
+    # lower: keep keeps the caseless letters as well.
+    pytest.param("東京 Tower", {"lower": "keep"}, "東京 Xower", id="cjk-lower-keep"),
+    # Title-case letters (Lt) are upper-case.
+    pytest.param("ǅemal", {}, "Xxxxx", id="title-case"),
     # An emoji (So, outside the BMP) is "other" and kept whole.
     pytest.param("😀ab", {}, "😀xx", id="emoji-kept"),
     # A non-BMP character becomes exactly one replacement, never two halves.
     pytest.param("😀ab", {"other": "*"}, "*xx", id="emoji-one-star"),
     # Mathematical bold letters and digits (outside the BMP) are Lu, Ll and Nd.
     pytest.param("𝐀𝐛𝟘", {}, "Xxn", id="non-bmp-classes"),
-    # Superscripts and fractions are "other numbers" (No), not digits, as in Java.
-    pytest.param("x²½", {}, "x²½", id="other-numbers-kept"),
-    # Right-to-left letters (Hebrew, Arabic) have no case; digits still mask.
-    pytest.param("שלום 123", {}, "שלום nnn", id="rtl-hebrew"),
-    # Right-to-left text with `other` set: every letter and the space replaced.
-    pytest.param("مرحبا ٣", {"other": "*"}, "******n", id="rtl-arabic-other"),
-    # A decomposed é: the base letter masks, the combining accent (Mn) is "other".
-    pytest.param("e\u0301", {}, "x\u0301", id="combining-mark"),
+    # Superscripts, fractions and circled digits (No) are digits (Java keeps them).
+    pytest.param("x²½①", {}, "xnnn", id="other-numbers"),
+    # A card in circled digits masks like one in ASCII digits.
+    pytest.param("④①①①-①①①①", {}, "nnnn-nnnn", id="circled-card"),
+    # Full-width digits (Nd) and Roman numerals (Nl).
+    pytest.param("４１１１ Ⅻ", {}, "nnnn n", id="full-width-and-roman"),
+    # Letters written as symbols (So): circled, parenthesized, squared; their class is the
+    # letter their compatibility form spells.
+    pytest.param("Ⓙⓐⓝⓔ ⒭🄾🄴", {}, "Xxxx xXX", id="enclosed-letters"),
+    # Symbols that spell letters or digits: ㎏ (kg), ℡ (TEL), ㉑ (21).
+    pytest.param("㎏℡㉑", {}, "xXn", id="spelled-symbols"),
+    # Regional indicators are the letters A-Z: a flag masks as two capitals.
+    pytest.param("🇺🇸", {}, "XX", id="regional-indicators"),
+    # Invisible tag characters mirror ASCII: tag digits and letters mask by their class.
+    pytest.param("a\U000e0034\U000e0031\U000e0041", {}, "xnnX", id="tag-characters"),
+    # Right-to-left letters (Hebrew, Arabic) have no case: masked as lower-case.
+    pytest.param("שלום 123", {}, "xxxx nnn", id="rtl-hebrew"),
+    # Right-to-left text with `other` set: only the space is "other".
+    pytest.param("مرحبا ٣", {"other": "*"}, "xxxxx*n", id="rtl-arabic-other"),
+    # A decomposed é: the combining accent (Mn) takes the replacement of its base letter.
+    pytest.param("e\u0301", {}, "xx", id="combining-mark"),
+    # An Indic vowel sign (Mc) goes with its consonant: nothing of the name is left.
+    pytest.param("राम", {}, "xxx", id="spacing-mark"),
+    # A mark on a kept class is kept with its base.
+    pytest.param("e\u0301X", {"lower": "keep"}, "e\u0301X", id="combining-mark-kept"),
+    # A mark with no base (the first character) is "other": kept by default ...
+    pytest.param("\u0301ab", {}, "\u0301xx", id="mark-without-base"),
+    # ... and replaced when `other` is set.
+    pytest.param("\u0301ab", {"other": "*"}, "*xx", id="mark-without-base-other"),
+    # Format characters (ZWJ, RTL override) are "other", kept by default.
+    pytest.param("a\u200db\u202e", {}, "x\u200dx\u202e", id="format-characters"),
+    # The noncharacter the fast path marks combining marks with masks like any "other".
+    pytest.param("a\ufdd0b", {"other": "*"}, "x*x", id="mark-sentinel-in-text"),
     # A replacement may itself be a non-BMP character.
     pytest.param("ab1", {"lower": "🔒"}, "🔒🔒n", id="emoji-replacement"),
     # A very long value masks completely.
@@ -106,3 +146,11 @@ def test_mask_rejects_non_text_types(input_type: str) -> None:
 def test_mask_accepts_string_and_keeps_its_type() -> None:
     assert type_fix("mask", "STRING") is None
     assert output_type("mask", "STRING").sql == "STRING"
+
+
+@pytest.mark.parametrize("value", [v for _, v in SMUGGLED_TEXT], ids=[i for i, _ in SMUGGLED_TEXT])
+def test_mask_leaves_no_letter_or_number_of_any_script(value: str) -> None:
+    # Digits and letters of other forms and scripts: every character leave none of them.
+    out = run_one("mask", value, {})
+    same_length, left = len(out) == len(value), spelled(out)
+    assert same_length and left == 0  # a count: never print what was planted

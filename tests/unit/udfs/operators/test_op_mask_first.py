@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.udfs.operators.op_cases import LONG, output_type, params_of, run_one, type_fix
+from tests.unit.udfs.operators.op_cases import (
+    LONG,
+    SMUGGLED_TEXT,
+    output_type,
+    params_of,
+    run_one,
+    spelled,
+    type_fix,
+)
 
 CASES = [
     # A SQL NULL stays null.
@@ -46,10 +54,12 @@ CASES = [
     pytest.param("Éléa", {"n": 2}, "Xxéa", id="accented"),
     # Arabic-Indic digits are decimal digits.
     pytest.param("٣٤٥٦", {"n": 2}, "nn٥٦", id="arabic-indic-digits"),
-    # CJK ideographs are "other" and kept by default; positions still count them.
-    pytest.param("東京Tower", {"n": 3}, "東京Xower", id="cjk-kept"),
-    # With `other` set, each ideograph becomes one replacement.
-    pytest.param("東京Tower", {"n": 2, "other": "*"}, "**Tower", id="cjk-other-star"),
+    # CJK ideographs are letters without case: masked as lower-case, one per ideograph.
+    pytest.param("東京Tower", {"n": 3}, "xxXower", id="cjk-masked"),
+    # `other` does not apply to them.
+    pytest.param("東京Tower", {"n": 2, "other": "*"}, "xxTower", id="cjk-other-star"),
+    # Circled and superscript digits are digits.
+    pytest.param("①②³⁴56", {"n": 4}, "nnnn56", id="circled-and-superscript"),
     # n counts code points: a non-BMP letter is one position, masked whole.
     pytest.param("𝐀𝐁cd", {"n": 1}, "X𝐁cd", id="non-bmp-one-position"),
     # An emoji counts as one character and becomes one replacement.
@@ -57,7 +67,7 @@ CASES = [
     # A ZWJ emoji sequence is three code points; positions count code points, not graphemes.
     pytest.param("👩\u200d💻x", {"n": 2, "other": "*"}, "**💻x", id="zwj-sequence"),
     # Right-to-left text: the first n code points in logical (storage) order.
-    pytest.param("שלום 12", {"n": 5, "other": "*"}, "*****12", id="rtl-hebrew"),
+    pytest.param("שלום 12", {"n": 5, "other": "*"}, "xxxx*12", id="rtl-hebrew"),
     # A very long value: only the first n characters change.
     pytest.param("a" * LONG, {}, "xxxx" + "a" * (LONG - 4), id="long"),
     # A very long value with n covering all of it.
@@ -103,3 +113,11 @@ def test_mask_first_rejects_non_text_types(input_type: str) -> None:
 def test_mask_first_accepts_string_and_keeps_its_type() -> None:
     assert type_fix("mask_first", "STRING") is None
     assert output_type("mask_first", "STRING").sql == "STRING"
+
+
+@pytest.mark.parametrize("value", [v for _, v in SMUGGLED_TEXT], ids=[i for i, _ in SMUGGLED_TEXT])
+def test_mask_first_leaves_no_letter_or_number_of_any_script(value: str) -> None:
+    # Digits and letters of other forms and scripts: the first n characters leave none of them.
+    out = run_one("mask_first", value, {"n": len(value) - 2})
+    same_length, left = len(out) == len(value), spelled(out[:-2])
+    assert same_length and left == 0  # a count: never print what was planted

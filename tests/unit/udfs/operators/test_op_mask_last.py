@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.udfs.operators.op_cases import LONG, output_type, params_of, run_one, type_fix
+from tests.unit.udfs.operators.op_cases import (
+    LONG,
+    SMUGGLED_TEXT,
+    output_type,
+    params_of,
+    run_one,
+    spelled,
+    type_fix,
+)
 
 CASES = [
     # A SQL NULL stays null.
@@ -46,10 +54,12 @@ CASES = [
     pytest.param("Aléé", {"n": 2}, "Alxx", id="accented"),
     # Arabic-Indic digits are decimal digits.
     pytest.param("٣٤٥٦", {"n": 2}, "٣٤nn", id="arabic-indic-digits"),
-    # CJK ideographs are "other" and kept by default; positions still count them.
-    pytest.param("Tower東京", {"n": 3}, "Towex東京", id="cjk-kept"),
-    # With `other` set, each ideograph becomes one replacement.
-    pytest.param("Tower東京", {"n": 2, "other": "*"}, "Tower**", id="cjk-other-star"),
+    # CJK ideographs are letters without case: masked as lower-case, one per ideograph.
+    pytest.param("Tower東京", {"n": 3}, "Towexxx", id="cjk-masked"),
+    # `other` does not apply to them.
+    pytest.param("Tower東京", {"n": 2, "other": "*"}, "Towerxx", id="cjk-other-star"),
+    # Circled and superscript digits are digits.
+    pytest.param("12①②³⁴", {"n": 4}, "12nnnn", id="circled-and-superscript"),
     # n counts code points: a non-BMP letter is one position, masked whole.
     pytest.param("cd𝐀𝐁", {"n": 1}, "cd𝐀X", id="non-bmp-one-position"),
     # An emoji counts as one character and becomes one replacement.
@@ -57,7 +67,7 @@ CASES = [
     # A ZWJ emoji sequence is three code points; positions count code points, not graphemes.
     pytest.param("x👩\u200d💻", {"n": 2, "other": "*"}, "x👩**", id="zwj-sequence"),
     # Right-to-left text: the last n code points in logical (storage) order.
-    pytest.param("12 שלום", {"n": 5, "other": "*"}, "12*****", id="rtl-hebrew"),
+    pytest.param("12 שלום", {"n": 5, "other": "*"}, "12*xxxx", id="rtl-hebrew"),
     # A very long value: only the last n characters change.
     pytest.param("a" * LONG, {}, "a" * (LONG - 4) + "xxxx", id="long"),
     # A very long value with n covering all of it.
@@ -103,3 +113,11 @@ def test_mask_last_rejects_non_text_types(input_type: str) -> None:
 def test_mask_last_accepts_string_and_keeps_its_type() -> None:
     assert type_fix("mask_last", "STRING") is None
     assert output_type("mask_last", "STRING").sql == "STRING"
+
+
+@pytest.mark.parametrize("value", [v for _, v in SMUGGLED_TEXT], ids=[i for i, _ in SMUGGLED_TEXT])
+def test_mask_last_leaves_no_letter_or_number_of_any_script(value: str) -> None:
+    # Digits and letters of other forms and scripts: the last n characters leave none of them.
+    out = run_one("mask_last", value, {"n": len(value) - 2})
+    same_length, left = len(out) == len(value), spelled(out[2:])
+    assert same_length and left == 0  # a count: never print what was planted

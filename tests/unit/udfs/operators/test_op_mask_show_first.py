@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.udfs.operators.op_cases import LONG, output_type, params_of, run_one, type_fix
+from tests.unit.udfs.operators.op_cases import (
+    LONG,
+    SMUGGLED_TEXT,
+    output_type,
+    params_of,
+    run_one,
+    spelled,
+    type_fix,
+)
 
 CASES = [
     # A SQL NULL stays null.
@@ -47,10 +55,12 @@ CASES = [
     pytest.param("AlÉé", {"n": 2}, "AlXx", id="accented"),
     # Arabic-Indic digits are decimal digits.
     pytest.param("٣٤٥٦", {"n": 2}, "٣٤nn", id="arabic-indic-digits"),
-    # CJK ideographs are "other" and kept by default; positions still count them.
-    pytest.param("東京Tower", {"n": 3}, "東京Txxxx", id="cjk-kept"),
-    # With `other` set, each ideograph after the first n becomes one replacement.
-    pytest.param("ab東京", {"n": 2, "other": "*"}, "ab**", id="cjk-other-star"),
+    # CJK ideographs count as one position each; those shown stay, the rest mask.
+    pytest.param("東京Tower", {"n": 3}, "東京Txxxx", id="cjk-shown"),
+    # CJK ideographs after the first n are letters: lower-case replacement, whatever `other`.
+    pytest.param("ab東京", {"n": 2, "other": "*"}, "abxx", id="cjk-other-star"),
+    # A card in circled digits shows only its first n.
+    pytest.param("④①①①①①①①", {"n": 2}, "④①nnnnnn", id="circled-digits"),
     # n counts code points: a non-BMP letter is shown or masked whole.
     pytest.param("𝐀𝐁cd", {"n": 1}, "𝐀Xxx", id="non-bmp-one-position"),
     # An emoji counts as one character and becomes one replacement.
@@ -104,3 +114,11 @@ def test_mask_show_first_rejects_non_text_types(input_type: str) -> None:
 def test_mask_show_first_accepts_string_and_keeps_its_type() -> None:
     assert type_fix("mask_show_first", "STRING") is None
     assert output_type("mask_show_first", "STRING").sql == "STRING"
+
+
+@pytest.mark.parametrize("value", [v for _, v in SMUGGLED_TEXT], ids=[i for i, _ in SMUGGLED_TEXT])
+def test_mask_show_first_leaves_no_letter_or_number_of_any_script(value: str) -> None:
+    # Digits and letters of other forms and scripts: none left after the first n.
+    out = run_one("mask_show_first", value, {"n": 2})
+    same_length, left = len(out) == len(value), spelled(out[2:])
+    assert same_length and left == 0  # a count: never print what was planted

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.udfs.operators.op_cases import LONG, output_type, params_of, run_one, type_fix
+from tests.unit.udfs.operators.op_cases import (
+    LONG,
+    SMUGGLED_TEXT,
+    output_type,
+    params_of,
+    run_one,
+    spelled,
+    type_fix,
+)
 
 CASES = [
     # A SQL NULL stays null.
@@ -47,10 +55,12 @@ CASES = [
     pytest.param("Éé-ab", {"n": 2}, "Xx-ab", id="accented"),
     # Arabic-Indic digits are decimal digits.
     pytest.param("٣٤٥٦", {"n": 2}, "nn٥٦", id="arabic-indic-digits"),
-    # CJK ideographs are "other" and kept by default; positions still count them.
-    pytest.param("Tower東京", {"n": 3}, "Xxxxr東京", id="cjk-kept"),
-    # With `other` set, each ideograph before the last n becomes one replacement.
-    pytest.param("東京ab", {"n": 2, "other": "*"}, "**ab", id="cjk-other-star"),
+    # CJK ideographs count as one position each; those shown stay, the rest mask.
+    pytest.param("Tower東京", {"n": 3}, "Xxxxr東京", id="cjk-shown"),
+    # CJK ideographs before the last n are letters: lower-case replacement, whatever `other`.
+    pytest.param("東京ab", {"n": 2, "other": "*"}, "xxab", id="cjk-other-star"),
+    # An SSN in superscript digits shows only its last n.
+    pytest.param("¹²³-⁴⁵-⁶⁷⁸⁹", {"n": 4}, "nnn-nn-⁶⁷⁸⁹", id="superscript-ssn"),
     # n counts code points: a non-BMP letter is shown or masked whole.
     pytest.param("𝐀𝐁c", {"n": 1}, "XXc", id="non-bmp-one-position"),
     # An emoji counts as one character and becomes one replacement.
@@ -104,3 +114,11 @@ def test_mask_show_last_rejects_non_text_types(input_type: str) -> None:
 def test_mask_show_last_accepts_string_and_keeps_its_type() -> None:
     assert type_fix("mask_show_last", "STRING") is None
     assert output_type("mask_show_last", "STRING").sql == "STRING"
+
+
+@pytest.mark.parametrize("value", [v for _, v in SMUGGLED_TEXT], ids=[i for i, _ in SMUGGLED_TEXT])
+def test_mask_show_last_leaves_no_letter_or_number_of_any_script(value: str) -> None:
+    # Digits and letters of other forms and scripts: none left before the last n.
+    out = run_one("mask_show_last", value, {"n": 2})
+    same_length, left = len(out) == len(value), spelled(out[:-2])
+    assert same_length and left == 0  # a count: never print what was planted

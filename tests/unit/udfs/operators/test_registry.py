@@ -14,12 +14,13 @@ from udfs.operators import (
     OPERATORS,
     STRENGTH_KEEP,
     STRENGTH_NOTHING,
+    Clear,
     Operator,
     Params,
     all_operators,
     operator_modules,
 )
-from udfs.sql_types import SqlType
+from udfs.sql_types import SqlType, parse_sql_type
 
 OPERATOR_NAMES = sorted(all_operators())
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -96,3 +97,83 @@ def test_compare_ranks_parameters_of_one_operator(
 ) -> None:
     op = all_operators()[name]
     assert op.compare(op.params(**old), op.params(**new)) == direction
+
+
+# Parameters for operators that have required ones (the others answer for their defaults).
+SAMPLE_PARAMS: dict[str, dict] = {
+    "truncate": {"length": 3},
+    "generalize": {"prefix": 3},
+    "date_shift": {"max_days": 10, "subject": "s"},
+}
+
+
+@pytest.mark.parametrize("name", OPERATOR_NAMES)
+def test_operator_has_its_strength_and_leaves_in_clear_answer(name: str) -> None:
+    # The policy checks sensitive fields with this answer and the evolution check compares it:
+    # every operator gives it (register() has no default), and it agrees with the rest.
+    op = all_operators()[name]
+    params = op.params(**SAMPLE_PARAMS.get(name, {}))
+    clear = op.leaves_clear(SqlType("STRING"), params)
+    assert isinstance(op.strength, int) and isinstance(clear, Clear) and clear.what.strip()
+    assert clear.chars is None or clear.chars >= 0
+    assert clear.compare(clear) == 0
+    if name == "keep":
+        assert clear.whole
+    if not op.copies_input:  # a constant or a digest: none of the value's characters
+        assert clear.chars == 0 and not clear.classes
+
+
+KEPT = {"upper": "keep", "lower": "keep", "digit": "keep", "other": "keep"}
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "sql_type", "chars"),
+    [
+        ("keep", {}, "STRING", None),  # the whole value
+        ("redact", {}, "STRING", 0),
+        ("nullify", {}, "INT", 0),
+        ("hash", {}, "STRING", 0),
+        ("tokenize", {}, "STRING", 0),
+        ("mask", {}, "STRING", 0),  # only class other (punctuation) stays
+        ("mask", KEPT, "STRING", None),  # every class kept: the identity
+        ("mask", {"digit": "keep"}, "STRING", None),  # an SSN is all digits
+        ("mask", {"digit": -1}, "STRING", None),  # Hive's UNMASKED_VAL
+        ("mask_first", {"n": 0}, "STRING", None),  # masks nothing
+        ("mask_first", {"n": 4}, "STRING", None),  # everything after the first 4
+        ("mask_last", {"n": 4}, "STRING", None),
+        ("mask_show_last", {"n": 4}, "STRING", 4),
+        ("mask_show_last", {"n": 99}, "STRING", 99),
+        ("mask_show_first", {"n": 2}, "STRING", 2),
+        ("mask_show_last", {"n": 4, "upper": "keep"}, "STRING", None),
+        ("truncate", {"length": 11}, "STRING", 11),  # whole when shorter: counted as 11
+        ("truncate", {"length": 100000}, "STRING", 100000),
+        ("email", {"mode": "tokenize"}, "STRING", 0),  # and the domain, by design
+        ("email", {"mode": "mask"}, "STRING", 0),
+        ("generalize", {"prefix": 3}, "STRING", 3),
+        ("generalize", {"to": "year"}, "DATE", 0),
+        ("generalize", {"bucket": "1000"}, "DECIMAL(12, 2)", 0),
+        ("generalize", {"bucket": "0.01"}, "DECIMAL(12, 2)", None),  # a bucket per value
+        ("generalize", {"bucket": "1"}, "INT", None),
+        ("generalize", {"bucket": "5"}, "INT", 0),
+        ("date_shift", {"max_days": 1, "subject": "s"}, "DATE", 0),
+        ("scrub", {}, "STRING", 0),  # and the text around what it replaces, by design
+        ("scrub", {"entities": [], "record_fields": []}, "STRING", None),  # replaces nothing
+    ],
+)
+def test_leaves_clear_answers(name: str, params: dict, sql_type: str, chars: int | None) -> None:
+    op = all_operators()[name]
+    assert op.leaves_clear(parse_sql_type(sql_type), op.params(**params)).chars == chars
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "direction"),
+    [
+        (Clear(4, "4"), Clear(2, "2"), 1),  # fewer characters
+        (Clear(0, "0"), Clear(None, "all"), -1),
+        (Clear(None, "all"), Clear(None, "all"), 0),
+        (Clear(4, "4", frozenset({"other"})), Clear(4, "4"), 1),  # a class masked now
+        (Clear(4, "4"), Clear(2, "2", frozenset({"digit"})), -1),  # fewer, but a class kept
+    ],
+)
+def test_clear_compare(old: Clear, new: Clear, direction: int) -> None:
+    assert old.compare(new) == direction
