@@ -58,7 +58,7 @@ def build(
     windows = t_env.sql_query(window_sql)
     # Seals chain across windows: a keyed, stateful step in the DataStream API.
     sealed = (
-        t_env.to_data_stream(windows)
+        planned(t_env, lambda: t_env.to_data_stream(windows))
         .key_by(lambda row: row[0], key_type=Types.STRING())
         .process(SealChain(), output_type=SEALED_TYPE)
     )
@@ -76,7 +76,8 @@ def build(
 
 def execute(env: StreamExecutionEnvironment, statements: StatementSet) -> None:
     """Run the built job: to completion on bounded (file) input, or until cancelled."""
-    planned(statements.attach_as_datastream)
+    # The statement set's own TableEnvironment (PyFlink keeps it as _t_env) plans it.
+    planned(statements._t_env, statements.attach_as_datastream)
     env.execute("maskstream-audit")
 
 

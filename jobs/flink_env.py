@@ -52,32 +52,52 @@ def create_table_env(flink_conf: dict[str, str]) -> TableEnvironment:
 
 
 T = TypeVar("T")
-PLANNER_ATTEMPTS = 3
 
 
 def is_planner_thread_race(error: BaseException) -> bool:
-    """FLINK-36298: the planner reads Calcite's metadata provider from a thread-local that a
-    py4j call served by another Java thread does not have; planning fails with this NPE before
-    any job is submitted, so planning again is safe. The text is only searched, never shown."""
+    """FLINK-36298's failure (see planned). The text is only searched, never shown."""
     text = str(error)
     return "NullPointerException" in text and "etadataHandlerProvider" in text
 
 
-def planned(submit: Callable[[], T], attempts: int = PLANNER_ATTEMPTS) -> T:
-    """`submit()` (an INSERT or statement set being planned and submitted), tried again when
-    planning fails with FLINK-36298's NPE; any other error, or the last, is raised."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return submit()
-        except Exception as error:
-            if attempt == attempts or not is_planner_thread_race(error):
-                raise
-            print(
-                f"flink planner hit FLINK-36298 (a thread-local race); planning again "
-                f"({attempt + 1}/{attempts})",
-                file=sys.stderr,
-            )
-    raise AssertionError("unreachable")
+def planned(t_env: TableEnvironment, submit: Callable[[], T]) -> T:
+    """`submit()`, a call that plans SQL (an INSERT, a statement set, a conversion to a
+    DataStream), with Calcite's metadata provider bound on the Java thread that will plan it.
+
+    Why (FLINK-36298): Calcite reads the provider from a thread-local. py4j serves each of its
+    connections on its own Java thread, and opens another when two Python threads call at once
+    (a garbage-collection callback in a helper thread is enough); a later call of this thread
+    may then be served by a Java thread that never had the provider, and planning fails with
+    "NullPointerException: metadataHandlerProvider" — and keeps failing in this environment.
+    py4j hands the most recently returned connection to the next call, so setting the provider
+    right before `submit()` sets it on the thread that runs it (as Flink's SQL gateway does
+    before each operation)."""
+    _bind_metadata_provider(t_env)
+    return submit()
+
+
+def _bind_metadata_provider(t_env: TableEnvironment) -> None:
+    from pyflink.java_gateway import get_gateway
+
+    gateway = get_gateway()
+    # The planner's own classes: flink-table-planner-loader loads them in a class loader of
+    # their own, so they are reached through it, by reflection.
+    loader = t_env._j_tenv.getPlanner().getClass().getClassLoader()
+    java_class, java_object = gateway.jvm.java.lang.Class, gateway.jvm.java.lang.Object
+    flink = loader.loadClass(
+        "org.apache.flink.table.planner.plan.metadata.FlinkDefaultRelMetadataProvider"
+    )
+    instance = flink.getMethod("INSTANCE", gateway.new_array(java_class, 0)).invoke(
+        None, gateway.new_array(java_object, 0)
+    )
+    types = gateway.new_array(java_class, 1)
+    types[0] = loader.loadClass("org.apache.calcite.rel.metadata.RelMetadataProvider")
+    args = gateway.new_array(java_object, 1)
+    args[0] = instance
+    janino = loader.loadClass("org.apache.calcite.rel.metadata.JaninoRelMetadataProvider")
+    provider = janino.getMethod("of", types).invoke(None, args)
+    base = loader.loadClass("org.apache.calcite.rel.metadata.RelMetadataQueryBase")
+    base.getField("THREAD_PROVIDERS").get(None).set(provider)
 
 
 def stop_with_savepoint(job_client: JobClient, directory: str) -> str:

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_job_args("mask_job", __doc__, argv)
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
-    result = planned(lambda: t_env.execute_sql(job.insert_sql))
+    result = planned(t_env, lambda: t_env.execute_sql(job.insert_sql))
     if not submitted_by_flink_cli():
         result.wait()  # on the embedded MiniCluster the job lives only as long as this process
     return 0

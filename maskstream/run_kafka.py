@@ -34,7 +34,7 @@ def run_mask_on_kafka(config: JobConfig, *, bounded: bool, savepoint: str | None
         file=sys.stderr,
     )
     started = time.monotonic()
-    result = planned(lambda: t_env.execute_sql(job.insert_sql))
+    result = planned(t_env, lambda: t_env.execute_sql(job.insert_sql))
     client = result.get_job_client()
     checkpoint_dir = Path(variables["CHECKPOINT_DIR"])
     failure: list[BaseException] = []

@@ -116,7 +116,7 @@ def run_mask_locally(config: JobConfig) -> int:
     progress = _Progress(output_dir, before, rows_in)
     progress.start()
     try:
-        planned(lambda: t_env.execute_sql(job.insert_sql)).wait()
+        planned(t_env, lambda: t_env.execute_sql(job.insert_sql)).wait()
     finally:
         progress.stop.set()
         progress.join()
