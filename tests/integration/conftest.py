@@ -19,6 +19,11 @@ from tests.integration.worker_env import TEST_KEY
 from tests.paths import REPO
 
 KEY_VARS = ("MASKSTREAM_TOKEN_KEY", "MASKSTREAM_TOKEN_KEY_FILE", "MASKSTREAM_KEYSET_FILE")
+# This process's environment before any job ran: PyFlink runs the Python workers of local jobs
+# inside this process (loopback) and sets worker variables in os.environ then (for one,
+# PYFLINK_GATEWAY_DISABLED, which stops a child from starting PyFlink at all). Child processes
+# that run the CLI start from this.
+PRISTINE_ENV = dict(os.environ)
 SESSION_SCRIPT = REPO / "scripts" / "session-cluster.sh"
 SESSION_PORT = "18091"
 

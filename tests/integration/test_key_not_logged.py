@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import socket
 import subprocess
@@ -35,7 +34,7 @@ from maskstream.cli import main
 from maskstream.generate import write_events
 from maskstream.preview import preview_files
 from maskstream.records import committed_files, read_rows
-from tests.integration.conftest import KEY_VARS, SessionCluster, table_paths
+from tests.integration.conftest import KEY_VARS, PRISTINE_ENV, SessionCluster, table_paths
 from tests.integration.kafka_harness import wait_for
 from tests.integration.worker_env import KEYSET_FILE, ROTATED_KEY, TEST_KEY
 from udfs.crypto.keys import KeyRing, load_keyring
@@ -187,7 +186,7 @@ def _run_mask_cli(tmp_path: Path, key_env: dict[str, str]) -> tuple[dict[str, by
     every log file, its stdout and stderr and the REST answers, and the output folder."""
     write_events(2000, tmp_path / "in", seed=5)
     port, log_dir = _free_port(), tmp_path / "log"
-    env = {k: v for k, v in os.environ.items() if k not in {*KEY_VARS, *_INHERITED}}
+    env = {k: v for k, v in PRISTINE_ENV.items() if k not in {*KEY_VARS, *_INHERITED}}
     env.update(key_env, FLINK_LOG_DIR=str(log_dir))
     variables = [f"--var={k}={v}" for k, v in table_paths(tmp_path).items()]
     command = [str(MASKSTREAM), "run", "mask", "--show", "2", *variables, "-D", f"rest.port={port}"]
@@ -215,6 +214,19 @@ def test_minicluster_key_given_as_a_value_is_in_no_log(tmp_path: Path) -> None:
     assert dumps and lacking == []
     # ... and the file held the key: the tokens are those of the key given.
     expected = _expected_tokens(tmp_path / "in", load_keyring({"MASKSTREAM_TOKEN_KEY": key}))
+    assert _tokens(output) == expected and len(expected) == 2000
+
+
+def test_minicluster_key_file_is_in_no_log(tmp_path: Path) -> None:
+    """The key file alone, as `make run` gives it."""
+    key = secrets.token_hex(32)
+    key_file = tmp_path / "token.key"
+    key_file.write_text(key + "\n")
+    key_env = {"MASKSTREAM_TOKEN_KEY_FILE": str(key_file)}
+    blobs, output = _run_mask_cli(tmp_path, key_env)
+    assert key_hits(blobs, [key]) == {}
+    assert _environment_dumps(blobs, b"MASKSTREAM_TOKEN_KEY_FILE")[0]
+    expected = _expected_tokens(tmp_path / "in", load_keyring(key_env))
     assert _tokens(output) == expected and len(expected) == 2000
 
 

@@ -4,6 +4,7 @@ PyFlink ships and a tiny JVM per "run" (a second each), rather than a job per ru
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,12 +41,15 @@ def test_each_run_starts_a_new_log_and_keeps_five_earlier_ones(tmp_path: Path) -
     subprocess.run(["javac", "-cp", classpath, "-d", str(tmp_path), tmp_path / "LogOnce.java"],
                    check=True)  # fmt: skip
     log = tmp_path / "log" / "flink-python.log"
+    # The config's own default: Flink's scripts (and PyFlink's workers, in this process) export
+    # MAX_LOG_FILE_NUMBER, which the config honours.
+    env = {k: v for k, v in os.environ.items() if k != "MAX_LOG_FILE_NUMBER"}
     for run in range(1, 8):
         subprocess.run(
             ["java", "-cp", f"{classpath}:{tmp_path}", f"-Dlog.file={log}",
              f"-Dlog4j.configurationFile={REPO / 'conf' / 'log4j.properties'}",
              "LogOnce", str(run)],
-            check=True, capture_output=True,
+            check=True, capture_output=True, env=env,
         )  # fmt: skip
     files = sorted(p.name for p in log.parent.iterdir())
     assert files == [log.name] + [f"{log.name}.{i}" for i in range(1, 6)]
