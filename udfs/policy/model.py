@@ -191,6 +191,17 @@ def _compile_rule(field: _FieldDoc, problems: list[str], guards: bool) -> FieldR
         rule_text = describe_rule(op_name, params)
         problems.append(_too_clear(label, field, sensitive, rule_text, clear.what))
         return None
+    structured = [t for t in sensitive if not t.endswith(".free_text")]
+    if guards and operator.free_text and structured:
+        # Free-text scrubbing keeps what its detectors do not recognise: on a field that is
+        # one identifier, that is the whole value (nine bare digits are no SSN to it).
+        problems.append(
+            f"{label}: tagged {', '.join(structured)}, but {op_name} keeps whatever its "
+            "detectors do not recognise, which on a field holding one value can be the whole "
+            "value. Fix: mask the value itself (tokenize, redact, mask_show_last n: 4); "
+            f"{op_name} is for fields tagged pii.free_text or phi.free_text"
+        )
+        return None
     return FieldRule(
         name=field.name,
         input_type=input_type,

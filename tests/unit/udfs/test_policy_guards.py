@@ -145,6 +145,16 @@ HOSTILE = [
         ["the first 6 characters"],
         id="show-first-6",
     ),
+    # scrub on a field that is one identifier keeps it whole when its detectors miss it
+    # (nine bare digits without a context word are no SSN to them).
+    pytest.param(
+        field("ssn", ["pii.ssn"], {"op": "scrub"}), ["pii.ssn", "do not recognise"], id="scrub-ssn"
+    ),
+    pytest.param(
+        field("notes", ["pii.free_text", "pii.email"], {"op": "scrub"}),
+        ["pii.email", "pii.free_text or phi.free_text"],
+        id="scrub-free-text-and-email",
+    ),
     # `mask` with every class kept is the identity.
     pytest.param(field("ssn", ["pii.ssn"], ALL_KEPT), ["digit: keep"], id="mask-all-kept"),
     # Keeping digits is the identity for an SSN.
