@@ -19,6 +19,17 @@ def scanned_fields(policy: Policy) -> list[FieldRule]:
     return [f for f in policy.fields if f.output_type.is_text]
 
 
+def unexpected_entities(rule: FieldRule, texts: list[str]) -> list[list[str]]:
+    """Per text of `rule`'s column, the entity types found in it that its operator does not
+    keep by design (an `email` rule keeps an address's shape): what the audit reports as a
+    leak, and what the mask job's residual check replaces in a column before it is written."""
+    ignored = rule.operator.expected_entities
+    return [
+        [entity for entity, _, _ in found if entity not in ignored]
+        for found in detect_column(texts)
+    ]
+
+
 def scan_batch(policy: Policy, columns: dict[str, pd.Series]) -> pd.DataFrame:
     """Per row: `leaks` ("field:ENTITY;..." or None), `leak_count`, and one count per entity
     type of scrub placeholders."""
@@ -31,11 +42,8 @@ def scan_batch(policy: Policy, columns: dict[str, pd.Series]) -> pd.DataFrame:
         present = ~column.isna().to_numpy()
         rows = np.flatnonzero(present)
         texts = [str(v) for v in column.to_numpy(dtype=object)[present]]
-        ignored = rule.operator.expected_entities
-        for row, found in zip(rows, detect_column(texts), strict=True):
-            for entity, _, _ in found:
-                if entity not in ignored:
-                    hits[row].append(f"{rule.name}:{entity}")
+        for row, entities in zip(rows, unexpected_entities(rule, texts), strict=True):
+            hits[row].extend(f"{rule.name}:{entity}" for entity in entities)
         if rule.operator.free_text:
             for row, text in zip(rows, texts, strict=True):
                 if "<" in text:

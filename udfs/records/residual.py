@@ -10,25 +10,33 @@ in free text (`scrub` columns), where they identify a person. A column that hold
 written: it is replaced whole with RESIDUAL, and the row's `residual_fields` names the field
 whose value was found and the column it was found in (`field@column`), never the value; a
 free-text column scrub replaced whole, over its work budget, is listed as `(budget)@column`.
+
+Every text column that is no free text is also read by the entity detectors (what the audit's
+leak scan reads, udfs.detection.audit_scan): an entity its operator does not keep by design (an
+SSN planted in a kept `city`, a card number as the country) is nobody's protected value, so the
+record-value check cannot see it; the column is replaced the same way, as `(US_SSN)@city`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from udfs.detection.audit_scan import unexpected_entities
 from udfs.detection.batch_match import candidates, haystacks
 from udfs.detection.budget import OVER_BUDGET
 from udfs.detection.normalize import digit_views, fold
 from udfs.detection.record_values import RecordForms, TextView, contains_forms
 from udfs.detection.value_forms import Forms
-from udfs.policy.model import FieldRule, Policy
+from udfs.policy.model import CLEAR_LIMIT, FieldRule, Policy
 
 RESIDUAL = "[REDACTED:residual]"
 # In `residual_fields`, for a free-text column scrub replaced whole because it needed more work
 # than its budget (udfs.detection.budget): `(budget)@notes`. No field can have this name.
 BUDGET_FIELD = "(budget)"
+_MAY_HOLD = re.compile(r"[\d@]")
 _SEPARATOR = "\x00"  # between columns: ends every word and digit run
 
 
@@ -42,6 +50,9 @@ class ResidualCheck:
     # Fields every free-text column's scrub already replaced in every form (its record_fields,
     # with the same forms and matcher): checking them again there would find nothing new.
     scrubbed: frozenset[str] = frozenset()
+    # Columns that are no free text, checked for any entity besides what their operator keeps by
+    # design: a value planted in a kept column (an SSN as the city) is nobody's protected field.
+    entity_checked: tuple[FieldRule, ...] = ()
 
     @classmethod
     def of(cls, policy: Policy) -> ResidualCheck:
@@ -55,6 +66,9 @@ class ResidualCheck:
             strict=tuple(f.name for f in checked if not f.operator.free_text),
             free_text=tuple(f.name for f in free_text),
             scrubbed=scrubbed,
+            entity_checked=tuple(
+                f for f in checked if not f.operator.free_text and _may_pass_an_entity(f)
+            ),
         )
 
     def apply(
@@ -67,14 +81,20 @@ class ResidualCheck:
         holds a form of a protected raw value of its row; returns each row's `field@column` list
         (None: nothing found)."""
         size = len(next(iter(raw.values()))) if raw else 0
+        hits: dict[int, set[tuple[str, str]]] = {}
+        for rule in self.entity_checked:
+            values = output[rule.name].tolist()
+            # Every entity holds a digit or an "@": other texts cannot be one (most of a column).
+            rows = [i for i, v in enumerate(values) if type(v) is str and _MAY_HOLD.search(v)]
+            found_in = unexpected_entities(rule, [values[i] for i in rows])  # type: ignore[misc]
+            for i, entities in zip(rows, found_in, strict=True):
+                hits.setdefault(i, set()).update((f"({e})", rule.name) for e in entities)
         if not self.protected or not (self.strict or self.free_text):
-            return [None] * size
+            return self._replace(hits, {n: output[n].tolist() for n in self.strict}, output, size)
         per_field = [forms.column(f.name, raw[f.name]) for f in self.protected]
         names_of = [f.name for f in self.protected]
         columns = {name: output[name].tolist() for name in (*self.strict, *self.free_text)}
         forms.needles.start_batch()
-        changed: set[str] = set()
-        hits: dict[int, set[tuple[str, str]]] = {}
         for name in self.free_text:  # texts scrub replaced whole, over their work budget
             for i, value in enumerate(columns[name]):
                 if value == OVER_BUDGET and raw[name].iat[i] != OVER_BUDGET:
@@ -108,8 +128,23 @@ class ResidualCheck:
                         and not (n == field and n in self.free_text)
                         and _holds(columns[n][i], row_field_forms, weak)  # type: ignore[arg-type]
                     )
+        return self._replace(hits, columns, output, size)
+
+    @staticmethod
+    def _replace(
+        hits: dict[int, set[tuple[str, str]]],
+        columns: dict[str, list[object]],
+        output: dict[str, pd.Series],
+        size: int,
+    ) -> list[str | None]:
+        """Replace each hit's column of its row with RESIDUAL (in `output`); the rows' lists."""
+        changed: set[str] = set()
         found: list[str | None] = [None] * size
         for i, row_hits in hits.items():
+            # A column holding the row's own protected value says whose: the detectors' finding
+            # of the same column, "(US_SSN)@label", would only repeat it.
+            named = {column for field, column in row_hits if not field.startswith("(")}
+            row_hits = {(f, c) for f, c in row_hits if not (f.startswith("(") and c in named)}
             if row_hits:
                 for field, column in row_hits:
                     if field != BUDGET_FIELD:  # that one is replaced already
@@ -119,6 +154,14 @@ class ResidualCheck:
         for name in changed:
             output[name] = pd.Series(columns[name], index=output[name].index, dtype=object)
         return found
+
+
+def _may_pass_an_entity(rule: FieldRule) -> bool:
+    """Whether the rule can leave enough of a value in clear to hold an entity: the shortest
+    (an address "a@b.co", an IP "1.1.1.1") has more characters than a sensitive field's rule may
+    show (CLEAR_LIMIT), so partial masks are not read again."""
+    clear = rule.operator.leaves_clear(rule.input_type, rule.params)
+    return clear.chars is None or clear.chars > CLEAR_LIMIT
 
 
 def _views(

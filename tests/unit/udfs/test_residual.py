@@ -122,3 +122,42 @@ def test_a_date_inside_a_uuid_is_a_coincidence_not_a_residual() -> None:
     out = _mask([_row(id="a3f0c2d1-9b7e-4c1a-8d2f-319490217a4b")])
     assert out["id"][0] == "a3f0c2d1-9b7e-4c1a-8d2f-319490217a4b"
     assert out["residual_fields"][0] is None
+
+
+# A value of nobody's protected field planted in a column that is no free text: the entity
+# detectors find it (what the audit's leak scan reads), the column is replaced whole.
+FOREIGN = [
+    ("label", "078-05-1120", "(US_SSN)@label"),  # a kept column holding an SSN
+    ("label", "jane.roe@example.com", "(EMAIL)@label"),
+    ("label", "4111 1111 1111 1111", "(CREDIT_CARD)@label"),
+    ("label", "DE89 3704 0044 0532 0130 00", "(IBAN)@label"),
+    ("label", "from 203.0.113.7", "(IP_ADDRESS)@label"),
+    ("id", "SSN 078051120", "(US_SSN)@id"),
+    ("label", "tel +44 20 7946 0958", "(PHONE)@label"),
+]
+
+
+@pytest.mark.parametrize(("column", "planted", "expected"), FOREIGN)
+def test_an_entity_planted_in_a_kept_column_is_replaced_whole(
+    column: str, planted: str, expected: str
+) -> None:
+    out = _mask([_row(**{column: planted})])
+    assert out[column].iat[0] == RESIDUAL
+    assert out["residual_fields"].iat[0] == expected
+
+
+def test_ordinary_kept_values_and_partial_masks_are_not_entities() -> None:
+    """No false positive on what kept columns usually hold (ids, labels, versions, UUIDs), and
+    a partial mask (at most 4 characters in clear) is not read again."""
+    ordinary = [
+        "e1",
+        "833d3df1-5e11-4680-9501-6ada189ac35d",
+        "customer.updated",
+        "v2.3.1",
+        "order 1234",
+        "Mozilla/5.0 (X11; Linux x86_64)",
+        "2026-01-01T08:00:00Z",
+    ]
+    out = _mask([_row(label=v) for v in ordinary])
+    assert out["label"].tolist() == ordinary
+    assert out["residual_fields"].isna().all()
