@@ -79,28 +79,34 @@ def table_paths(base: Path) -> dict[str, str]:
     }
 
 
-def run_mask_and_audit(config: JobConfig) -> None:
-    from jobs import audit_job, mask_job
-    from jobs.audit_job import audit_flink_conf
-    from jobs.flink_env import create_stream_table_env, create_table_env
+def run_mask(config: JobConfig) -> None:
+    from jobs import mask_job
+    from jobs.flink_env import create_table_env, planned
 
     t_env = create_table_env(config.flink)
-    t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
+    insert = mask_job.build(t_env, config).insert_sql
+    planned(t_env, lambda: t_env.execute_sql(insert)).wait()
+
+
+def run_audit(config: JobConfig) -> None:
+    from jobs import audit_job
+    from jobs.audit_job import audit_flink_conf
+    from jobs.flink_env import create_stream_table_env
+
     env, st_env = create_stream_table_env(audit_flink_conf(config))
     _, statements = audit_job.build(st_env, config)
     audit_job.execute(env, statements)
 
 
+def run_mask_and_audit(config: JobConfig) -> None:
+    run_mask(config)
+    run_audit(config)
+
+
 @pytest.fixture(scope="session")
 def audited_run(masked_run: MaskedRun) -> MaskedRun:
     """The audit job, run once over the masked run's real output."""
-    from jobs import audit_job
-    from jobs.audit_job import audit_flink_conf
-    from jobs.flink_env import create_stream_table_env
-
-    env, st_env = create_stream_table_env(audit_flink_conf(masked_run.config))
-    _, statements = audit_job.build(st_env, masked_run.config)
-    audit_job.execute(env, statements)
+    run_audit(masked_run.config)
     return masked_run
 
 

@@ -15,7 +15,12 @@ from maskstream.cli import main
 from maskstream.generate import generate_events
 from maskstream.records import committed_files, read_rows
 from maskstream.verify import verify
-from tests.integration.conftest import MaskedRun, run_mask_and_audit, table_paths
+from tests.integration.conftest import (
+    MaskedRun,
+    run_audit,
+    run_mask,
+    table_paths,
+)
 from udfs.policy.model import load_policy
 
 pytestmark = pytest.mark.flink
@@ -59,6 +64,20 @@ def test_seals_chain_and_verify_ok(audited_run: MaskedRun) -> None:
     assert report.ok, report.render()
 
 
+def _plant(table: Path, column: str, values: dict[int, str]) -> None:
+    """Rewrite the first rows of the table's first file with `values` in `column`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = committed_files(table)[0]
+    data = pq.read_table(path)
+    cells = data.column(column).to_pylist()
+    for row, value in values.items():
+        cells[row] = value
+    index = data.schema.get_field_index(column)
+    pq.write_table(data.set_column(index, column, pa.array(cells, pa.string())), path)
+
+
 def test_leak_sentinel_records_field_and_type_never_the_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,7 +89,15 @@ def test_leak_sentinel_records_field_and_type_never_the_value(
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "events.jsonl").write_text("\n".join(json.dumps(e) for e in events) + "\n")
     config = load_config("local", variables=table_paths(tmp_path))
-    run_mask_and_audit(config)
+    run_mask(config)
+    # The mask job's residual check replaced them already (udfs.records.residual) ...
+    masked_dir = Path(config.variables["OUTPUT_PATH"])
+    residuals = Counter(r["residual_fields"] for _, r in read_rows(committed_files(masked_dir)))
+    assert residuals["(EMAIL)@event_type"] == 5
+    # ... so the audit's sentinel, the second line of defence, is tried on rows a writer
+    # without that check would have left (an older version, a job outside maskstream).
+    _plant(masked_dir, "event_type", {i: f"by {a}" for i, a in enumerate(planted)})
+    run_audit(config)
     leaks = _rows(config.variables["LEAKS_PATH"])
     assert [(x["field"], x["entity_type"]) for x in leaks] == [("event_type", "EMAIL")] * 5
     assert all(x["source_ref"].startswith("file:") and len(x["row_digest"]) == 64 for x in leaks)
