@@ -140,11 +140,11 @@ class ResidualCheck:
         """Replace each hit's column of its row with RESIDUAL (in `output`); the rows' lists."""
         changed: set[str] = set()
         found: list[str | None] = [None] * size
-        for i, row_hits in hits.items():
+        for i, all_hits in hits.items():
             # A column holding the row's own protected value says whose: the detectors' finding
             # of the same column, "(US_SSN)@label", would only repeat it.
-            named = {column for field, column in row_hits if not field.startswith("(")}
-            row_hits = {(f, c) for f, c in row_hits if not (f.startswith("(") and c in named)}
+            named = {column for field, column in all_hits if not field.startswith("(")}
+            row_hits = {(f, c) for f, c in all_hits if not (f.startswith("(") and c in named)}
             if row_hits:
                 for field, column in row_hits:
                     if field != BUDGET_FIELD:  # that one is replaced already
