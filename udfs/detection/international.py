@@ -179,7 +179,8 @@ def _one(
         return "DATE_OF_BIRTH" if has_context(text, at, DOB_CONTEXT) else "DATE"
     if candidate[:2].isalpha():
         compact = re.sub(r"[ -]", "", candidate).upper()
-        if len(compact) >= 15 and std_iban.is_valid(compact):
+        # An IBAN is a country code, two check digits and the account: stdnum decides.
+        if len(compact) >= 15 and compact[2:4].isdigit() and std_iban.is_valid(compact):
             return "IBAN"
         return "NATIONAL_ID" if _letter_id(candidate) else None
     if candidate[-1:].isalpha():
@@ -233,7 +234,7 @@ def classify(
         return [(entity, start, start + len(candidate))]
     if candidate[:1].isalpha() or candidate[-1:].isalpha():
         return []
-    return _in_list(candidate, text, start, regions, one, context_at=at)
+    return _in_list(candidate, text, start, regions, one, context_at=at, phone_known=phone_known)
 
 
 # The digit groups of a candidate, and how many of them one entity may span (a French phone
@@ -256,6 +257,7 @@ def _in_list(
     one: Callable[..., str | None],
     *,
     context_at: int,
+    phone_known: bool,
 ) -> list[tuple[str, int, int]]:
     """The entities of a candidate that is none as a whole: numbers written one after the
     other ("Tel. 07911 123456 07911 123457", two dates, a phone and an order number), each with
@@ -268,6 +270,9 @@ def _in_list(
     # number with a bad checksum.
     listed = candidate.startswith(("(", "0", "+")) or has_context(text, context_at, PHONE_CONTEXT)
     phones = {} if listed else {"phone_known": True}
+    # Where no piece can be a phone number and no word before says "id", a piece can only be a
+    # numeric date or an SSN: three groups (in a list, cards are not read and ids need context).
+    only_three = (phone_known or not listed) and not has_context(text, context_at, ID_CONTEXT)
     # best[i]: the most characters of groups i.. that entities cover, and the first of them.
     best: list[tuple[int, tuple[int, str] | None]] = [(0, None)] * (n + 1)
     digits_before = [0]
@@ -280,6 +285,8 @@ def _in_list(
             digits = digits_before[j + 1] - digits_before[i]
             if (i == 0 and j == n - 1) or not _may_hold_one(digits, j - i + 1):
                 continue  # the whole candidate was tried
+            if only_three and j - i != 2:
+                continue
             entity = one(candidate[a:b], text, start + a, regions, in_list=True, **phones)
             if entity is not None and b - a + best[j + 1][0] > best[i][0]:
                 best[i] = (b - a + best[j + 1][0], (j, entity))
