@@ -4,12 +4,16 @@ each on the embedded MiniCluster, each in a fresh TableEnvironment:
   a  copy          the raw records copied as bytes (sql/bench/customers_copy.sql)
   b  native SQL    the policy approximated with Flink SQL built-ins over Flink's JSON format
                    (sql/bench/customers_native_mask.sql)
-  c  mask job      maskstream's mask job with the policy (jobs/mask_job.py)
+  c  mask job      maskstream's mask job with the policy (jobs/mask_job.py), into Parquet
+                   files (sql/filesystem/masked.sql)
+  e  mask job      the same job into an Iceberg table (the `iceberg` profile,
+     (Iceberg)     sql/iceberg/masked.sql): e/c is the Iceberg sink against Parquet
   d  row UDFs      the policy as row-at-a-time Python UDFs (bench/row_udfs.py,
                    sql/bench/customers_row_mask.sql)
 
 Prints whole-job wall time (Flink start-up included), rows/s, the peak RSS of the Python
-workers, and the throughput ratios c/b, c/d and c/a. Every job must commit exactly --rows rows.
+workers, and the throughput ratios c/b, c/d, c/a and e/c (Iceberg vs Parquet sink). Every job
+must commit exactly --rows rows.
 Prints figures only, never a value.
 """
 
@@ -37,6 +41,7 @@ from jobs.flink_env import create_table_env
 from jobs.mask_job import build
 from jobs.sql_files import load_sql_file
 from jobs.tables import check_schema, define_table, run_sql_file
+from maskstream import tables
 from maskstream.generate import write_events
 from maskstream.records import committed_files, count_rows
 from udfs.crypto.keys import load_keyring
@@ -182,6 +187,8 @@ class Variant:
     label: str
     # Defines the variant's tables and functions; returns the INSERT to time.
     prepare: Callable[[TableEnvironment, JobConfig, Policy], str]
+    # The profile whose tables it writes: `local` (Parquet folders) or `iceberg`.
+    env: str = "local"
 
 
 @dataclass
@@ -196,6 +203,9 @@ class Result:
     # life: the workers start and end with the job).
     jvm_cpu: float | None
     worker_cpu: float | None
+    # The lines of the UDF timing file its workers wrote.
+    timing_from: int = 0
+    timing_to: int = 0
 
     @property
     def rows_per_second(self) -> float:
@@ -259,7 +269,9 @@ VARIANTS = (
     Variant("b", "native Flink SQL", prepare_native),
     Variant("c", "maskstream mask job", prepare_mask_job),
     Variant("d", "row-at-a-time Python UDFs", prepare_row_udfs),
+    Variant("e", "mask job, Iceberg sink", prepare_mask_job, env="iceberg"),
 )
+MASK_JOBS = ("c", "e")
 POLICY_FILE = REPO / "conf" / "policies" / "customers.yaml"
 
 
@@ -269,12 +281,13 @@ def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: 
     policy = load_policy(POLICY_FILE)
     sink = work / f"{variant.key}-out"
     config = load_config(
-        "local",
+        variant.env,
         policy=POLICY_FILE,
         variables={
             "INPUT_PATH": str(work / "in"),
             # (b, d) define customers_masked only for their sink to be LIKE it.
-            "OUTPUT_PATH": str(sink if variant.key == "c" else work / f"{variant.key}-unused"),
+            "OUTPUT_PATH": str(sink if variant.key in MASK_JOBS else work / f"{variant.key}-x"),
+            "ICEBERG_WAREHOUSE_DIR": str(work / f"{variant.key}-warehouse"),
             "COPY_PATH": str(sink),
             "BENCH_MASKED_PATH": str(sink),
             "QUARANTINE_PATH": str(work / f"{variant.key}-quarantine"),
@@ -295,7 +308,10 @@ def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: 
     jvm_after = [_cpu_seconds(pid) or 0.0 for pid in jvms]
     jvm_cpu = sum(jvm_after) - sum(jvm_before) if jvms else None
     worker_cpu = sum(memory.cpu_seconds.values()) if memory.cpu_seconds else None
-    rows = count_rows(committed_files(sink)) if sink.exists() else 0
+    if variant.env == "iceberg":
+        rows = tables.count_rows(config, "masked")
+    else:
+        rows = count_rows(committed_files(sink)) if sink.exists() else 0
     if rows != args.rows:
         raise SystemExit(
             f"variant {variant.key}: the sink committed {rows:,} rows, not {args.rows:,}"
@@ -351,10 +367,13 @@ def print_report(results: dict[str, Result], timing: Path) -> None:
     print(
         f"\nc/b {_ratio(results, 'c', 'b')} (target >= 0.8)   "
         f"c/d {_ratio(results, 'c', 'd')} (target >= 3)   "
-        f"c/a {_ratio(results, 'c', 'a')}   (throughput ratios)"
+        f"c/a {_ratio(results, 'c', 'a')}   e/c {_ratio(results, 'e', 'c')} (Iceberg sink / "
+        "Parquet sink)   (throughput ratios)"
     )
     if "c" in results and timing.exists():
+        # The spans c's workers wrote (each variant's job appends its own, in turn).
         spans = [json.loads(line) for line in timing.read_text().splitlines() if line]
+        spans = spans[results["c"].timing_from : results["c"].timing_to]
         busy = sum(t["seconds"] for t in spans)
         rows = sum(t["rows"] for t in spans)
         c = results["c"]
@@ -395,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [v for v in VARIANTS if args.only is None or v.key in args.only.split(",")]
     unknown = set((args.only or "").split(",")) - {v.key for v in VARIANTS} - {""}
     if unknown or not wanted:
-        parser.error(f"--only takes a comma-separated subset of a,b,c,d (got {args.only!r})")
+        parser.error(f"--only takes a comma-separated subset of a,b,c,d,e (got {args.only!r})")
 
     # A fixed, obviously fake key for the synthetic input unless one is configured; set before
     # the JVM starts, so the Python workers inherit it.
@@ -427,7 +446,13 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, Result] = {}
         for variant in wanted:
             print(f"running {variant.key}: {variant.label} ...", flush=True)
+            timing = work / "udf-timing.jsonl"
+            before = len(timing.read_text().splitlines()) if timing.exists() else 0
             results[variant.key] = run_variant(variant, args, work, key_id)
+            results[variant.key].timing_from = before
+            results[variant.key].timing_to = (
+                len(timing.read_text().splitlines()) if timing.exists() else 0
+            )
         print_report(results, work / "udf-timing.jsonl")
         if args.keep:
             print(f"\nkept {work}")

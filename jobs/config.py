@@ -40,11 +40,12 @@ class JobConfig:
 
     def ddl_file(self, suffix: str, dataset: str | None = None) -> Path | None:
         """The DDL of table <dataset>_<suffix>: the profile's own (sql/<profile>/), else the
-        filesystem one (quarantine, audit and leaks tables are files in every profile). In each
-        folder a file for the one table (<dataset>_<suffix>.sql) wins over the profile's
-        template for every dataset (<suffix>.sql, tables named ${DATASET}_<suffix>)."""
+        filesystem one (the raw files of the iceberg profile; the quarantine, audit and leaks
+        tables of the kafka profile). In each folder a file for the one table
+        (<dataset>_<suffix>.sql) wins over the profile's template for every dataset
+        (<suffix>.sql, tables named ${DATASET}_<suffix>)."""
         dataset = dataset or self.dataset
-        for folder in (self.sql_dir, self.project.sql_dir / "filesystem"):
+        for folder in dict.fromkeys((self.sql_dir, self.project.sql_dir / "filesystem")):
             for name in (f"{dataset}_{suffix}.sql", f"{suffix}.sql"):
                 if (folder / name).exists():
                     return folder / name
@@ -196,11 +197,15 @@ def load_config(
     builtin = {"DATASET": _policy_dataset(policy_path)}
     # Paths in config files are relative to the project; paths given on the command line were
     # already made absolute by the caller.
-    file_vars = dict(builtin)
+    # A var may name vars listed before it (${ICEBERG_WAREHOUSE_DIR} in the catalog URI); an
+    # override counts wherever it is named, so moving the warehouse moves its catalog too.
+    overrides = {k: _fill(v, builtin, f"variable {k}") for k, v in (variables or {}).items()}
+    file_vars = {**builtin, **overrides}
     for k, v in (doc.get("vars") or {}).items():
-        value = _fill(str(v), builtin, f"{base_path} vars.{k}")
+        if str(k) in overrides:
+            continue
+        value = _fill(str(v), file_vars, f"{base_path} vars.{k}")
         file_vars[str(k)] = variable_value(str(k), value, project.data_root)
-    file_vars.update({k: _fill(v, builtin, f"variable {k}") for k, v in (variables or {}).items()})
     flink_conf = read_flink_config(project.root / doc.get("flink_config", "conf/config.yaml"))
     flink_conf.update(flatten(doc.get("flink") or {}))
     flink_conf.update(flink or {})

@@ -27,10 +27,36 @@ def use_project_logging() -> None:
     os.environ.setdefault("LOG4J_PROPERTIES", str(project.conf_dir / "log4j.properties"))
 
 
+# Jars the JVM's own classpath must hold, not only pipeline.jars: Iceberg's catalog and Hadoop
+# configuration classes are loaded by the planner outside the job's class loader.
+SYSTEM_CLASSPATH_JARS = (
+    "hadoop-client-",
+    "commons-logging-",
+    "iceberg-flink-runtime-",
+    "sqlite-jdbc-",
+)
+
+
+def use_system_classpath_jars(flink_conf: dict[str, str]) -> None:
+    """Put the pipeline.jars that must be on the JVM's classpath into HADOOP_CLASSPATH, which
+    PyFlink adds to the classpath of the JVM it starts (the embedded MiniCluster). A cluster's
+    own lib/ holds them already (scripts/session-cluster.sh, docker/Dockerfile)."""
+    if "HADOOP_CLASSPATH" in os.environ:
+        return
+    jars = [
+        url.removeprefix("file://")
+        for url in filter(None, flink_conf.get("pipeline.jars", "").split(";"))
+        if Path(url).name.startswith(SYSTEM_CLASSPATH_JARS)
+    ]
+    if jars:
+        os.environ["HADOOP_CLASSPATH"] = os.pathsep.join(jars)
+
+
 def _configuration(flink_conf: dict[str, str]) -> Configuration:
     """The Flink configuration of a job, with the project's logging set up and the token key out
     of the environment before the JVM starts (PyFlink starts it with a copy of os.environ)."""
     check_jars(flink_conf)
+    use_system_classpath_jars(flink_conf)
     use_project_logging()
     move_key_value_to_file()
     conf = Configuration()

@@ -41,9 +41,7 @@ def _given(policy: Policy, name: str) -> str:
     return constants.get(name, _q(name))  # source_ref comes from the source table
 
 
-def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
-    """Both INSERTs, as one statement set the planner runs as one job (the UDF runs once).
-    With `date_partition`, masked rows also get the `dt` partition of their event date."""
+def _masked_insert(policy: Policy, table: str, date_partition: bool) -> str:
     lines = [f"  `m`.{_q(f.name)} AS {_q(f.name)},  -- {f.describe()}" for f in policy.fields]
     for c in SINK_METADATA:
         value = f"`m`.{_q(c.name)}" if c.name in COMPUTED_METADATA else _given(policy, c.name)
@@ -52,11 +50,26 @@ def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
     if date_partition:
         lines[-1] += ","
         lines.append("  " + date_partition_sql(f"`m`.{_q(event_time_field(policy))}"))
-    view = _q(parsed_view_name(policy))
-    masked = (
-        f"INSERT INTO {_q(table_name(policy, 'masked'))}\nSELECT\n" + "\n".join(lines) + "\n"
-        f"FROM {view}\nWHERE `m`.`_status` = 'ok'"
+    return (
+        f"INSERT INTO {_q(table)}\nSELECT\n" + "\n".join(lines) + "\n"
+        f"FROM {_q(parsed_view_name(policy))}\nWHERE `m`.`_status` = 'ok'"
     )
+
+
+# The Iceberg copy of a masked topic (sql/kafka/masked_table.sql): the same rows, for analysts.
+MASKED_TABLE = "masked_table"
+
+
+def compile_insert(
+    policy: Policy, *, date_partition: bool = False, masked_table: bool = False
+) -> str:
+    """The INSERTs, as one statement set the planner runs as one job (the UDF runs once).
+    With `date_partition`, masked rows also get the `dt` partition of their event date; with
+    `masked_table`, the masked rows also go to the date-partitioned <dataset>_masked_table."""
+    view = _q(parsed_view_name(policy))
+    masked = _masked_insert(policy, table_name(policy, "masked"), date_partition)
+    if masked_table:
+        masked += ";\n" + _masked_insert(policy, table_name(policy, MASKED_TABLE), True)
     quarantined = [
         f"`m`.{_q('_' + c.name)}" if c.name in VERDICT_FIELDS else _given(policy, c.name)
         for c in QUARANTINE_COLUMNS

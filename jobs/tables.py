@@ -7,13 +7,14 @@ is `LIKE` the schema."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobs.config import JobConfig
 from jobs.mask_projection import DATE_PARTITION
-from jobs.sql_files import SchemaMismatchError, Statement, load_sql_file
+from jobs.sql_files import SchemaMismatchError, Statement, load_sql_file, table_options
 from udfs.policy.model import Policy, table_name
 from udfs.policy.sink import QUARANTINE_COLUMNS, Column, masked_columns
 from udfs.sql_types import parse_sql_type
@@ -85,6 +86,37 @@ def table_parts(config: JobConfig, policy: Policy, suffix: str) -> list[TablePar
     return parts
 
 
+class NotAppendOnlyError(SchemaMismatchError):
+    """An INSERT whose rows can be updated or retracted: masked tables take appends only."""
+
+
+def require_insert_only(t_env: TableEnvironment, insert_sql: str, table: str) -> None:
+    """Fail unless every row `insert_sql` writes is an insert. An Iceberg sink accepts updates
+    and deletes (it writes them as delete files), so append-only cannot be left to the sink:
+    the plan's changelog modes must all be [I]."""
+    from pyflink.table.explain_detail import ExplainDetail
+
+    plan = t_env.explain_sql(insert_sql, ExplainDetail.CHANGELOG_MODE)
+    optimized = plan.split("== Optimized Physical Plan ==", 1)[-1]
+    optimized = optimized.split("== Optimized Execution Plan ==", 1)[0]
+    modes = set(re.findall(r"changelogMode=\[([^\]]*)\]", optimized))
+    changing = sorted(m for m in modes if set(m.split(",")) - {"I", "NONE"})
+    if changing:
+        raise NotAppendOnlyError(
+            f"table `{table}` is append-only, but this query would update or retract rows "
+            f"(changelog {', '.join(changing)}): masked rows are never updated or deleted. "
+            "Fix: write an insert-only query (no GROUP BY without a window, no deduplication)"
+        )
+
+
+def prepare_catalog(options: dict[str, str]) -> None:
+    """Create the folder of a local (SQLite) Iceberg catalog: SQLite creates the file, not the
+    folder it lives in."""
+    uri = options.get("uri", "")
+    if options.get("connector") == "iceberg" and uri.startswith("jdbc:sqlite:"):
+        Path(uri.removeprefix("jdbc:sqlite:")).parent.mkdir(parents=True, exist_ok=True)
+
+
 def run_statements(t_env: TableEnvironment, statements: list[Statement]) -> None:
     for statement in statements:
         if statement.set_key is not None:
@@ -101,6 +133,8 @@ def define_table(t_env: TableEnvironment, config: JobConfig, policy: Policy, suf
     """Create table <dataset>_<suffix> (see table_parts). Returns its DDL file."""
     parts = table_parts(config, policy, suffix)
     for part in parts:
+        for statement in part.statements:
+            prepare_catalog(table_options(statement))
         run_statements(t_env, part.statements)
     ddl = parts[-1].path
     assert ddl is not None

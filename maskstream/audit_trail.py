@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from jobs.config import JobConfig
+from maskstream import tables
 from maskstream.audit_report import render_html
-from maskstream.records import read_table
 from maskstream.report_charts import parse_counts
 from udfs.policy.model import Policy
 
@@ -26,16 +26,8 @@ class AuditTrail:
 
 def read_audit_trail(config: JobConfig, policy: Policy) -> AuditTrail:
     """The dataset's windows (in window order) and leak hits from the profile's tables."""
-    windows = [
-        w
-        for w in read_table(Path(config.variables["AUDIT_PATH"]))
-        if w["dataset"] == policy.dataset
-    ]
-    leaks = [
-        x
-        for x in read_table(Path(config.variables["LEAKS_PATH"]))
-        if x["dataset"] == policy.dataset
-    ]
+    windows = [w for w in tables.read_rows(config, "audit") if w["dataset"] == policy.dataset]
+    leaks = [x for x in tables.read_rows(config, "leaks") if x["dataset"] == policy.dataset]
     windows.sort(key=lambda w: (w["window_start"], w["policy_version"]))
     return AuditTrail(windows, leaks)
 

@@ -145,7 +145,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             "give the SQL as an argument or with --file (not both). Try: maskstream query --tables"
         )
     sql = args.sql or Path(args.file).read_text(encoding="utf-8")
-    columns, rows = run_query(sql, tables)
+    columns, rows = run_query(sql, tables, args.as_of)
     write_result(columns, rows, args.format)
     return 0
 
@@ -267,6 +267,8 @@ COMMANDS = (
         o.Option(("--file",), {"help": "read the SQL from a file, e.g. sql/analyst/x.sql"}),
         o.Option(("--tables",), {"action": "store_true", "help": "list the queryable tables"}),
         o.Option(("--format",), {"choices": ["table", "csv", "json"], "default": "table"}),
+        o.Option(("--as-of",), {"metavar": "SNAPSHOT|TIME", "help": "read the Iceberg tables as "
+                 "of a snapshot id (see --tables) or a time, e.g. 2026-12-03T10:00:00"}),
         o.ENV, o.VAR,
     )),
     Command("sql-init", cmd_sql_init, "write a Flink SQL client init file for the analyst tables",

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jobs.config import ConfigError, JobConfig
+from maskstream import tables
 from maskstream.provenance import is_generated
-from maskstream.records import committed_files, count_rows, read_jsonl, read_rows
+from maskstream.records import committed_files, read_jsonl
 
 
 @dataclass
@@ -21,7 +22,7 @@ class RunSummary:
     quarantined: dict[str, int]
     masked_by_operator: dict[str, int]
     elapsed: float
-    output: Path
+    output: Path | str
 
     @property
     def rows_per_second(self) -> float:
@@ -67,25 +68,22 @@ def input_files(input_dir: Path) -> list[Path]:
 
 
 class _Progress(threading.Thread):
-    """Prints rows committed to the masked table so far, once a second, to stderr. (Parquet
-    files can be read only once committed: rows in flight are not counted.)"""
+    """Prints rows committed to the masked table so far, once a second, to stderr. (Rows are
+    readable only once a checkpoint commits them: rows in flight are not counted.)"""
 
-    def __init__(self, output: Path, before: set[Path], rows_in: int):
+    def __init__(self, config: JobConfig, rows_in: int):
         super().__init__(daemon=True)
-        self.output, self.before, self.rows_in = output, before, rows_in
+        self.config, self.rows_in = config, rows_in
+        self.before = tables.count_rows(config, "masked")
         self.stop = threading.Event()
         self.started = time.monotonic()
-        self._rows: dict[Path, int] = {}  # committed files never change: each is read once
-
-    def _count(self, path: Path) -> int:
-        if path not in self._rows:
-            self._rows[path] = count_rows([path])
-        return self._rows[path]
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
-            files = [p for p in committed_files(self.output) if p not in self.before]
-            done = sum(self._count(p) for p in files)
+            try:
+                done = tables.count_rows(self.config, "masked") - self.before
+            except Exception:  # a commit in progress; the next second reads it
+                continue
             elapsed = time.monotonic() - self.started
             sys.stderr.write(
                 f"\r  running {elapsed:4.0f}s: {done:,}/{self.rows_in:,} rows masked and committed "
@@ -99,12 +97,9 @@ def run_mask_locally(config: JobConfig) -> int:
     from jobs.mask_job import build
 
     input_dir = Path(config.variables["INPUT_PATH"])
-    output_dir = Path(config.variables["OUTPUT_PATH"])
     inputs = input_files(input_dir)
     rows_in = count_lines(inputs)
-    before = set(committed_files(output_dir)) if output_dir.exists() else set()
-    quarantine = Path(config.variables["QUARANTINE_PATH"])
-    before_q = set(committed_files(quarantine)) if quarantine.exists() else set()
+    before, before_q = tables.mark(config, "masked"), tables.mark(config, "quarantine")
     started = time.monotonic()
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
@@ -113,7 +108,7 @@ def run_mask_locally(config: JobConfig) -> int:
         f"(dataset {job.policy.dataset} v{job.policy.version})",
         file=sys.stderr,
     )
-    progress = _Progress(output_dir, before, rows_in)
+    progress = _Progress(config, rows_in)
     progress.start()
     try:
         planned(t_env, lambda: t_env.execute_sql(job.insert_sql)).wait()
@@ -121,19 +116,17 @@ def run_mask_locally(config: JobConfig) -> int:
         progress.stop.set()
         progress.join()
     elapsed = time.monotonic() - started
-    new_files = [p for p in committed_files(output_dir) if p not in before]
     operators = {f.name: f.operator.name for f in job.policy.masked}
     masked: Counter[str] = Counter()
     rows_out = 0
-    for _, row in read_rows(new_files):
+    for row in tables.rows_since(config, "masked", before):
         rows_out += 1
         for name in filter(None, (row.get("masked_fields") or "").split(",")):
             masked[operators.get(name, "?")] += 1
-    quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
     rejected: Counter[str] = Counter()
-    if quarantine_dir.exists():
-        for _, row in read_rows(p for p in committed_files(quarantine_dir) if p not in before_q):
-            rejected[row["error_class"]] += 1
+    for row in tables.rows_since(config, "quarantine", before_q):
+        rejected[row["error_class"]] += 1
+    output_dir = tables.location(config, "masked")
     summary = RunSummary(rows_in, rows_out, dict(rejected), dict(masked), elapsed, output_dir)
     print(summary.render())
     if rows_out + sum(rejected.values()) != rows_in:
@@ -171,9 +164,7 @@ def show_before_after(config: JobConfig, policy_path: Path, rows: int) -> None:
             break
     ids = {r.get(id_field) for r in wanted}
     masked = {
-        row[id_field]: row
-        for _, row in read_rows(committed_files(Path(config.variables["OUTPUT_PATH"])))
-        if row.get(id_field) in ids
+        row[id_field]: row for row in tables.read_rows(config, "masked") if row.get(id_field) in ids
     }
     if not synthetic:
         print(
@@ -203,21 +194,18 @@ def run_audit_locally(config: JobConfig) -> int:
     from jobs.audit_job import audit_flink_conf, build, execute
     from jobs.flink_env import create_stream_table_env
 
-    masked_dir = Path(config.variables["OUTPUT_PATH"])
-    if not (masked_dir.exists() and committed_files(masked_dir)):
+    if not tables.count_rows(config, "masked"):
         raise ConfigError(
-            f"{masked_dir}: no masked rows to audit. Fix: run the mask job first "
-            f"(`maskstream run mask` with the same --policy/--env), or point OUTPUT_PATH at "
-            "the masked table"
+            f"{tables.location(config, 'masked')}: no masked rows to audit. Fix: run the mask "
+            "job first (`maskstream run mask` with the same --policy/--env)"
         )
-    audit_dir = Path(config.variables["AUDIT_PATH"])
-    before = set(committed_files(audit_dir)) if audit_dir.exists() else set()
+    before = tables.mark(config, "audit")
     started = time.monotonic()
     env, t_env = create_stream_table_env(audit_flink_conf(config))
     job, statements = build(t_env, config)
-    print(f"auditing {config.variables['OUTPUT_PATH']} ({job.policy.dataset})", file=sys.stderr)
+    print(f"auditing {tables.location(config, 'masked')} ({job.policy.dataset})", file=sys.stderr)
     execute(env, statements)
-    new = [p for p in committed_files(audit_dir) if p not in before] if audit_dir.exists() else []
-    windows = count_rows(new)
-    print(f"sealed {windows} window(s) into {audit_dir} in {time.monotonic() - started:.1f}s")
+    windows = len(tables.rows_since(config, "audit", before))
+    where = tables.location(config, "audit")
+    print(f"sealed {windows} window(s) into {where} in {time.monotonic() - started:.1f}s")
     return 0

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from jobs.config import JobConfig
+from maskstream import tables
 from maskstream.records import read_table
 from udfs.crypto.digest import row_digests
 from udfs.crypto.seal import canonical_window, row_set_hash, seal_hash
@@ -43,10 +44,17 @@ class WindowResult:
 class VerifyReport:
     windows: list[WindowResult]
     chain_problems: list[str]
+    # What the Iceberg tables' own history says was done to them other than appends.
+    history_problems: list[str] = field(default_factory=list)
+    history_checked: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.chain_problems and all(w.ok for w in self.windows)
+        return (
+            not self.chain_problems
+            and not self.history_problems
+            and all(w.ok for w in self.windows)
+        )
 
     def render(self) -> str:
         # Every window when there are few; otherwise the ones that differ and a count.
@@ -55,11 +63,16 @@ class VerifyReport:
         if len(shown) < len(self.windows):
             lines.append(f"... {len(self.windows) - len(shown):,} more window(s), all OK")
         lines += [f"chain: {p}" for p in self.chain_problems] or ["chain: intact"]
+        lines += [f"history: {p}" for p in self.history_problems]
+        if self.history_checked and not self.history_problems:
+            lines.append(f"history: append-only ({'; '.join(self.history_checked)})")
         bad = sum(1 for w in self.windows if not w.ok)
         lines.append(
             "VERIFIED: every window matches its seal"
+            + (", every snapshot is an append" if self.history_checked else "")
             if self.ok
-            else f"FAILED: {bad} window(s) differ, {len(self.chain_problems)} chain problem(s)"
+            else f"FAILED: {bad} window(s) differ, {len(self.chain_problems)} chain problem(s), "
+            f"{len(self.history_problems)} history problem(s)"
         )
         return "\n".join(lines)
 
@@ -70,15 +83,90 @@ def verify(policy: Policy, masked_dir: Path, audit_dir: Path) -> VerifyReport:
 
 
 def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
-    """Verify the masked table of the profile: its files, or its topic (read_committed)."""
-    audit_dir = Path(config.variables["AUDIT_PATH"])
+    """Verify the masked table of the profile (its Iceberg table or files, or its topic read
+    read_committed) against the seals, and the history of its Iceberg tables."""
+    seals = tables.read_rows(config, "audit")
     if "MASKED_TOPIC" in config.variables:
         from maskstream.kafka_io import consume
 
         topic, bootstrap = config.variables["MASKED_TOPIC"], config.variables["KAFKA_BOOTSTRAP"]
         rows = [r.value for r in consume(bootstrap, topic, timeout=600, idle=10)]
-        return verify_rows(policy, rows, read_seals(audit_dir))
-    return verify(policy, Path(config.variables["OUTPUT_PATH"]), audit_dir)
+    else:
+        rows = tables.read_rows(config, "masked")
+    report = verify_rows(policy, rows, seals)
+    for suffix in ("masked", "audit"):
+        ref = tables.table_ref(config, suffix)
+        table = tables.load_iceberg(ref) if ref is not None and ref.is_iceberg else None
+        if table is not None:
+            history = check_history(table, ref.identifier)
+            report.history_problems += history.problems
+            report.history_checked.append(history.summary)
+    return report
+
+
+@dataclass(frozen=True)
+class History:
+    problems: list[str]
+    summary: str
+
+
+def check_history(table: Any, name: str) -> History:
+    """An Iceberg table is append-only when every snapshot since its first is an `append`, each
+    the child of the one before, the current snapshot is the newest (no rollback), and every
+    data file any snapshot added is still there, unchanged in size. Problems name the snapshot."""
+    from pyiceberg.manifest import ManifestEntryStatus
+
+    problems: list[str] = []
+    snapshots = sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
+    previous = None
+    for snapshot in snapshots:
+        operation = snapshot.summary.operation.value if snapshot.summary else "unknown"
+        when = millis_text(pd.Timestamp(snapshot.timestamp_ms, unit="ms"))
+        label = f"{name} snapshot {snapshot.snapshot_id} ({when})"
+        if operation != "append":
+            problems.append(
+                f"{label} is a `{operation}`, not an append: rows were replaced or "
+                "deleted after they were committed"
+            )
+        if previous is not None and snapshot.parent_snapshot_id != previous.snapshot_id:
+            problems.append(
+                f"{label} does not follow snapshot {previous.snapshot_id}: the "
+                "history was rewritten"
+            )
+        previous = snapshot
+        for manifest in snapshot.manifests(table.io):
+            if manifest.added_snapshot_id != snapshot.snapshot_id:
+                continue
+            for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=False):
+                if entry.status == ManifestEntryStatus.DELETED:
+                    problems.append(f"{label} removes data file {entry.data_file.file_path}")
+                    continue
+                if entry.status != ManifestEntryStatus.ADDED:
+                    continue
+                problem = _file_problem(table, entry.data_file)
+                if problem:
+                    problems.append(f"{label}: {problem}")
+    current = table.current_snapshot()
+    if snapshots and (current is None or current.snapshot_id != snapshots[-1].snapshot_id):
+        problems.append(
+            f"{name}: the current snapshot is not the newest "
+            f"({snapshots[-1].snapshot_id}): the table was rolled back"
+        )
+    return History(problems, f"{name}: {len(snapshots)} snapshot(s)")
+
+
+def _file_problem(table: Any, data_file: Any) -> str | None:
+    path = data_file.file_path
+    try:
+        size = len(table.io.new_input(path))
+    except (FileNotFoundError, OSError):
+        return f"data file {path} is gone"
+    if size != data_file.file_size_in_bytes:
+        return (
+            f"data file {path} changed after it was committed "
+            f"({data_file.file_size_in_bytes:,} bytes committed, {size:,} now)"
+        )
+    return None
 
 
 def read_seals(audit_dir: Path) -> list[dict[str, Any]]:

@@ -76,6 +76,8 @@ def table_paths(base: Path) -> dict[str, str]:
         "AUDIT_PATH": str(base / "audit"),
         "LEAKS_PATH": str(base / "leaks"),
         "AUDIT_WINDOW_MINUTES": "1",
+        # The `iceberg` profile's tables and their SQLite catalog.
+        "ICEBERG_WAREHOUSE_DIR": str(base / "warehouse"),
     }
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
+from jobs.config import load_config
 from maskstream.cli import main
 from maskstream.preview import preview_file
 from maskstream.provenance import MANIFEST, is_generated
@@ -71,10 +71,10 @@ def _masked_table(policy_path: Path, source: Path, out: Path) -> None:
 
 
 def _show(input_dir: Path, output_dir: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    config = SimpleNamespace(
-        variables={"INPUT_PATH": str(input_dir), "OUTPUT_PATH": str(output_dir)}
+    config = load_config(
+        "local", variables={"INPUT_PATH": str(input_dir), "OUTPUT_PATH": str(output_dir)}
     )
-    show_before_after(config, POLICY, 3)  # type: ignore[arg-type]
+    show_before_after(config, POLICY, 3)
     return capsys.readouterr().out
 
 
