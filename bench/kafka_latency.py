@@ -27,7 +27,7 @@ def _config(name: str, work: Path, **variables: str):  # type: ignore[no-untyped
         "GROUP_ID": f"{name}-group",
         "TRANSACTIONAL_ID_PREFIX": f"{name}-tx",
         "CHECKPOINT_DIR": str(work / name),
-        "QUARANTINE_PATH": str(work / name / "quarantine"),
+        "ICEBERG_WAREHOUSE_DIR": str(work / name / "warehouse"),
         "STARTUP_MODE": "earliest-offset",
     }
     base.update(variables)

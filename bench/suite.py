@@ -6,7 +6,7 @@ each on the embedded MiniCluster, each in a fresh TableEnvironment:
                    (sql/bench/customers_native_mask.sql)
   c  mask job      maskstream's mask job with the policy (jobs/mask_job.py), into Parquet
                    files (sql/filesystem/masked.sql)
-  e  mask job      the same job into an Iceberg table (the `iceberg` profile,
+  e  mask job      the same job into an Iceberg table (the default profile,
      (Iceberg)     sql/iceberg/masked.sql): e/c is the Iceberg sink against Parquet
   d  row UDFs      the policy as row-at-a-time Python UDFs (bench/row_udfs.py,
                    sql/bench/customers_row_mask.sql)
@@ -187,8 +187,8 @@ class Variant:
     label: str
     # Defines the variant's tables and functions; returns the INSERT to time.
     prepare: Callable[[TableEnvironment, JobConfig, Policy], str]
-    # The profile whose tables it writes: `local` (Parquet folders) or `iceberg`.
-    env: str = "local"
+    # The profile whose tables it writes: `parquet` (Parquet folders) or `local` (Iceberg).
+    env: str = "parquet"
 
 
 @dataclass
@@ -269,7 +269,7 @@ VARIANTS = (
     Variant("b", "native Flink SQL", prepare_native),
     Variant("c", "maskstream mask job", prepare_mask_job),
     Variant("d", "row-at-a-time Python UDFs", prepare_row_udfs),
-    Variant("e", "mask job, Iceberg sink", prepare_mask_job, env="iceberg"),
+    Variant("e", "mask job, Iceberg sink", prepare_mask_job, env="local"),
 )
 MASK_JOBS = ("c", "e")
 POLICY_FILE = REPO / "conf" / "policies" / "customers.yaml"
@@ -308,7 +308,7 @@ def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: 
     jvm_after = [_cpu_seconds(pid) or 0.0 for pid in jvms]
     jvm_cpu = sum(jvm_after) - sum(jvm_before) if jvms else None
     worker_cpu = sum(memory.cpu_seconds.values()) if memory.cpu_seconds else None
-    if variant.env == "iceberg":
+    if variant.env == "local":
         rows = tables.count_rows(config, "masked")
     else:
         rows = count_rows(committed_files(sink)) if sink.exists() else 0

@@ -29,6 +29,8 @@ class JobConfig:
     env: str
     policy_path: Path
     sql_dir: Path
+    # Where a table the profile's own folder lacks is looked up, in order (`sql_fallback`).
+    sql_fallback: tuple[Path, ...] = ()
     variables: dict[str, str] = field(default_factory=dict)
     flink: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
@@ -39,13 +41,14 @@ class JobConfig:
         return self.variables["DATASET"]
 
     def ddl_file(self, suffix: str, dataset: str | None = None) -> Path | None:
-        """The DDL of table <dataset>_<suffix>: the profile's own (sql/<profile>/), else the
-        filesystem one (the raw files of the iceberg profile; the quarantine, audit and leaks
-        tables of the kafka profile). In each folder a file for the one table
-        (<dataset>_<suffix>.sql) wins over the profile's template for every dataset
-        (<suffix>.sql, tables named ${DATASET}_<suffix>)."""
+        """The DDL of table <dataset>_<suffix>: the profile's own (`sql_dir`), else the first of
+        its `sql_fallback` folders that has one (the Iceberg tables of the kafka profile), else
+        the filesystem one (the raw files of the default profile). In each folder a file for
+        the one table (<dataset>_<suffix>.sql) wins over the profile's template for every
+        dataset (<suffix>.sql, tables named ${DATASET}_<suffix>)."""
         dataset = dataset or self.dataset
-        for folder in dict.fromkeys((self.sql_dir, self.project.sql_dir / "filesystem")):
+        folders = (self.sql_dir, *self.sql_fallback, self.project.sql_dir / "filesystem")
+        for folder in dict.fromkeys(folders):
             for name in (f"{dataset}_{suffix}.sql", f"{suffix}.sql"):
                 if (folder / name).exists():
                     return folder / name
@@ -111,7 +114,16 @@ def _absolute(value: str, base: Path) -> str:
     return str((base / value).resolve()) if not Path(value).is_absolute() else value
 
 
-KNOWN_KEYS = {"policy", "sql_dir", "flink_config", "vars", "flink", "jars", "description"}
+KNOWN_KEYS = {
+    "policy",
+    "sql_dir",
+    "sql_fallback",
+    "flink_config",
+    "vars",
+    "flink",
+    "jars",
+    "description",
+}
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -218,6 +230,7 @@ def load_config(
         env=env,
         policy_path=policy_path,
         sql_dir=project.root / str(doc.get("sql_dir", "sql/filesystem")),
+        sql_fallback=tuple(project.root / str(d) for d in doc.get("sql_fallback") or ()),
         variables=file_vars,
         flink=flink_conf,
         sources=[str(p) for p, _ in layers],

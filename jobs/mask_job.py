@@ -11,7 +11,7 @@ from pyflink.table import TableEnvironment
 
 from jobs.config import JobConfig, config_from_job_args
 from jobs.flink_env import create_table_env, planned
-from jobs.mask_projection import compile_insert, compile_view
+from jobs.mask_projection import MASKED_TABLE, compile_insert, compile_view
 from jobs.sql_files import SchemaMismatchError
 from jobs.tables import (
     check_schema,
@@ -65,7 +65,13 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     function = function_name(policy)
     t_env.create_temporary_system_function(function, mask_udf(policy))
     t_env.execute_sql(compile_view(policy, function))
-    insert_sql = compile_insert(policy, date_partition=partitioned)
+    # A profile whose masked table is a topic may keep an Iceberg copy of it too.
+    copy = config.ddl_file(MASKED_TABLE) is not None
+    if copy:
+        copy_name = table_name(policy, MASKED_TABLE)
+        copy_sql = define_table(t_env, config, policy, MASKED_TABLE)
+        check_schema(t_env, copy_name, copy_sql, sink_columns, partition=True)
+    insert_sql = compile_insert(policy, date_partition=partitioned, masked_table=copy)
     planned(t_env, lambda: require_insert_only(t_env, insert_sql, masked))
     return MaskJob(policy, insert_sql)
 

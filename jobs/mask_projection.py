@@ -56,11 +56,20 @@ def _masked_insert(policy: Policy, table: str, date_partition: bool) -> str:
     )
 
 
-def compile_insert(policy: Policy, *, date_partition: bool = False) -> str:
-    """Both INSERTs, as one statement set the planner runs as one job (the UDF runs once).
-    With `date_partition`, masked rows also get the `dt` partition of their event date."""
+# The Iceberg copy of a masked topic (sql/kafka/masked_table.sql): the same rows, for analysts.
+MASKED_TABLE = "masked_table"
+
+
+def compile_insert(
+    policy: Policy, *, date_partition: bool = False, masked_table: bool = False
+) -> str:
+    """The INSERTs, as one statement set the planner runs as one job (the UDF runs once).
+    With `date_partition`, masked rows also get the `dt` partition of their event date; with
+    `masked_table`, the masked rows also go to the date-partitioned <dataset>_masked_table."""
     view = _q(parsed_view_name(policy))
     masked = _masked_insert(policy, table_name(policy, "masked"), date_partition)
+    if masked_table:
+        masked += ";\n" + _masked_insert(policy, table_name(policy, MASKED_TABLE), True)
     quarantined = [
         f"`m`.{_q('_' + c.name)}" if c.name in VERDICT_FIELDS else _given(policy, c.name)
         for c in QUARANTINE_COLUMNS

@@ -307,10 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _variables(args: argparse.Namespace) -> dict[str, str]:
     """--var values (paths, names ending in _PATH or _DIR, relative to the current folder),
-    then --input/--output of `run`."""
+    then --input/--output of `run` (--output: the Iceberg warehouse, or on the parquet profile
+    the masked table's folder)."""
     variables = parse_pairs(args.var, "--var")
     variables = {k: variable_value(k, v, Path.cwd()) for k, v in variables.items()}
-    for flag, name in (("input", "INPUT_PATH"), ("output", "OUTPUT_PATH")):
+    flags = (
+        ("input", "INPUT_PATH"),
+        ("output", "OUTPUT_PATH"),
+        ("output", "ICEBERG_WAREHOUSE_DIR"),
+    )
+    for flag, name in flags:
         if args.command == "run" and getattr(args, flag, None):
             variables[name] = str(Path(getattr(args, flag)).resolve())
     return variables

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jobs.config import JobConfig
-from jobs.mask_projection import compile_insert, compile_view
+from jobs.mask_projection import MASKED_TABLE, compile_insert, compile_view
 from jobs.tables import table_parts
 from udfs.flink.mask_function import function_name
 from udfs.policy.model import Policy
@@ -15,7 +15,10 @@ def explain(config: JobConfig, policy: Policy) -> str:
     """Every table definition (derived schemas included), then the masking view and INSERTs."""
     out: list[str] = []
     partitioned = False
-    for suffix in ("raw", "masked", "quarantine"):
+    copy = config.ddl_file(MASKED_TABLE) is not None
+    for suffix in ("raw", "masked", MASKED_TABLE, "quarantine"):
+        if suffix == MASKED_TABLE and not copy:
+            continue
         for part in table_parts(config, policy, suffix):
             origin = part.origin if part.path is None else _relative(config, part.path)
             out.append(f"-- {origin}")
@@ -26,7 +29,7 @@ def explain(config: JobConfig, policy: Policy) -> str:
         f"-- compiled from {config.policy_path} (dataset {policy.dataset} v{policy.version})"
     )
     out.append(compile_view(policy, function_name(policy)) + ";\n")
-    out.append(compile_insert(policy, date_partition=partitioned) + ";")
+    out.append(compile_insert(policy, date_partition=partitioned, masked_table=copy) + ";")
     return "\n".join(out)
 
 

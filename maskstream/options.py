@@ -60,4 +60,10 @@ OUT_DIR = Option(("--out",), {"required": True, "help": "folder for events-*.jso
 INPUT_FILE = Option(("--input",), {"required": True, "help": "a .jsonl file"})
 OUTPUT_FILE = Option(("--output",), {"help": "write here instead of stdout"})
 RUN_INPUT = Option(("--input",), {"help": "input folder (sets INPUT_PATH)"})
-RUN_OUTPUT = Option(("--output",), {"help": "output folder (sets OUTPUT_PATH)"})
+RUN_OUTPUT = Option(
+    ("--output",),
+    {
+        "help": "output folder: the Iceberg warehouse (sets ICEBERG_WAREHOUSE_DIR), or the masked "
+        "table's folder on the parquet profile (OUTPUT_PATH)"
+    },
+)

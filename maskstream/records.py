@@ -145,9 +145,19 @@ def normalize_row(row: dict[str, Any], types: dict[str, SqlType]) -> dict[str, A
     return {name: normalize_value(row[name], t) for name, t in types.items()}
 
 
+AVRO_MAGIC = b"Obj\x01"
+
+
+def _as_text(value: Any) -> str:
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+
+
 def table_text(table_dir: Path) -> str:
     """Everything a table folder holds, as searchable text: the rows of every file (committed
-    or not, decoded from Parquet) as JSON, plus every file's raw bytes. For leak scans."""
+    or not, decoded from Parquet) as JSON, the records of every Avro file (an Iceberg manifest
+    holds each data file's column bounds, compressed) as JSON, plus every file's raw bytes.
+    For leak scans."""
+    import fastavro
     import pyarrow.parquet as pq
 
     parts = []
@@ -155,7 +165,10 @@ def table_text(table_dir: Path) -> str:
         data = path.read_bytes()
         parts.append(data.decode("utf-8", errors="replace"))
         if data[:4] == PARQUET_MAGIC and data[-4:] == PARQUET_MAGIC:
-            parts.append(
-                json.dumps(pq.read_table(path).to_pylist(), default=str, ensure_ascii=False)
-            )
+            rows = pq.read_table(path).to_pylist()
+            parts.append(json.dumps(rows, default=_as_text, ensure_ascii=False))
+        elif data[:4] == AVRO_MAGIC:
+            with path.open("rb") as f:
+                records = list(fastavro.reader(f))
+            parts.append(json.dumps(records, default=_as_text, ensure_ascii=False))
     return "\n".join(parts)

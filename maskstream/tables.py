@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobs.config import ConfigError, JobConfig
+from jobs.mask_projection import MASKED_TABLE
 from jobs.sql_files import load_sql_file, table_options
 from maskstream.records import committed_files, read_table
 
@@ -34,6 +35,11 @@ class TableRef:
         return self.options.get("connector") == "iceberg"
 
     @property
+    def is_table(self) -> bool:
+        """An Iceberg table or a folder of files, not a topic."""
+        return self.is_iceberg or self.options.get("connector") == "filesystem"
+
+    @property
     def identifier(self) -> str:
         """The Iceberg table identifier, namespace.table."""
         return f"{self.options['catalog-database']}.{self.options['catalog-table']}"
@@ -44,13 +50,24 @@ class TableRef:
         return Path(self.options["path"].removeprefix("file://"))
 
 
-def table_ref(config: JobConfig, suffix: str) -> TableRef | None:
-    """The table <dataset>_<suffix> of the profile, or None when the profile has no DDL for it."""
+def _ddl_ref(config: JobConfig, suffix: str) -> TableRef | None:
     ddl = config.ddl_file(suffix)
     if ddl is None:
         return None
     (statement,) = [s for s in load_sql_file(ddl, config.variables) if not s.set_key]
     return TableRef(f"{config.dataset}_{suffix}", ddl, table_options(statement))
+
+
+def table_ref(config: JobConfig, suffix: str) -> TableRef | None:
+    """The table <dataset>_<suffix> of the profile, or None when the profile has no DDL for it.
+    Where the masked table is a topic, the masked table read here is its Iceberg copy
+    (<dataset>_masked_table, jobs.mask_projection.MASKED_TABLE), if the profile keeps one."""
+    ref = _ddl_ref(config, suffix)
+    if suffix == "masked" and ref is not None and not ref.is_table:
+        copy = _ddl_ref(config, MASKED_TABLE)
+        if copy is not None:
+            return TableRef(ref.name, copy.ddl, copy.options)
+    return ref
 
 
 def open_catalog(ref: TableRef) -> Catalog | None:

@@ -32,7 +32,18 @@ SESSION_PORT = "18091"
 class MaskedRun:
     config: JobConfig
     input_files: list[Path]
-    output_dir: Path
+    output_dir: Path  # every output table, data and metadata: the Iceberg warehouse
+
+    def rows(self, suffix: str = "masked") -> list[dict]:
+        return table_rows(self.config, suffix)
+
+
+def table_rows(config: JobConfig, suffix: str) -> list[dict]:
+    """Every committed row of the profile's <dataset>_<suffix> table (Iceberg or files), read
+    the way `maskstream` reads it."""
+    from maskstream.tables import read_rows
+
+    return read_rows(config, suffix)
 
 
 @pytest.fixture(scope="session")
@@ -63,11 +74,12 @@ def masked_run(tmp_path_factory: pytest.TempPathFactory, token_key: str) -> Mask
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
     t_env.execute_sql(job.insert_sql).wait()
-    return MaskedRun(config, sorted((base / "in").glob("*.jsonl")), base / "out")
+    return MaskedRun(config, sorted((base / "in").glob("*.jsonl")), base / "warehouse")
 
 
 def table_paths(base: Path) -> dict[str, str]:
-    """Every table of the local profile under `base`; 1-minute audit windows."""
+    """Every table of every local profile under `base` (the Iceberg warehouse of the default
+    profile, the folders of the `parquet` profile); 1-minute audit windows."""
     return {
         "INPUT_PATH": str(base / "in"),
         "OUTPUT_PATH": str(base / "out"),
@@ -76,7 +88,7 @@ def table_paths(base: Path) -> dict[str, str]:
         "AUDIT_PATH": str(base / "audit"),
         "LEAKS_PATH": str(base / "leaks"),
         "AUDIT_WINDOW_MINUTES": "1",
-        # The `iceberg` profile's tables and their SQLite catalog.
+        # The default profile's Iceberg tables and their SQLite catalog.
         "ICEBERG_WAREHOUSE_DIR": str(base / "warehouse"),
     }
 

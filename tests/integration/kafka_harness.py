@@ -47,7 +47,8 @@ class KafkaRun:
             "GROUP_ID": f"{self.name}-group",
             "TRANSACTIONAL_ID_PREFIX": f"{self.name}-tx",
             "CHECKPOINT_DIR": str(self.checkpoint_dir),
-            "QUARANTINE_PATH": str(self.checkpoint_dir.parent / "quarantine"),
+            # The Iceberg copy of the masked topic, the quarantine, audit and leaks tables.
+            "ICEBERG_WAREHOUSE_DIR": str(self.checkpoint_dir.parent / "warehouse"),
             "POLICY_REGISTRY_DIR": str(self.checkpoint_dir.parent / "registry"),
         }
         base.update(variables)

@@ -1,5 +1,6 @@
-"""Analyst access: both shipped datasets masked on the MiniCluster into date-partitioned Parquet,
-then queried with `maskstream query` (DuckDB) and with the Flink SQL client (batch)."""
+"""Analyst access: both shipped datasets masked on the MiniCluster into date-partitioned Iceberg
+tables, then queried with `maskstream query` (pyiceberg into DuckDB) and with a second engine,
+the Flink SQL client (batch, through the Iceberg catalog)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from jobs.config import JobConfig, load_config
 from maskstream.cli import main
 from maskstream.generate import write_events
 from maskstream.query import QueryError, analyst_tables, run_query
-from maskstream.records import committed_files, is_parquet, read_jsonl
+from maskstream.records import read_jsonl
+from maskstream.tables import added_data_files, load_iceberg, table_ref
 from tests.paths import REPO
 from udfs.policy.model import load_policy
 
@@ -40,6 +42,7 @@ def _variables(base: Path) -> dict[str, str]:
         "AUDIT_PATH": str(base / "${DATASET}" / "audit"),
         "LEAKS_PATH": str(base / "${DATASET}" / "leaks"),
         "POLICY_REGISTRY_DIR": str(base / "registry"),
+        "ICEBERG_WAREHOUSE_DIR": str(base / "warehouse"),
     }
 
 
@@ -71,18 +74,27 @@ def _query(data: TwoDatasets, sql: str) -> list[tuple]:
     return run_query(sql, analyst_tables("local", data.variables))[1]
 
 
-def test_masked_tables_are_parquet_partitioned_by_event_date(two_datasets: TwoDatasets) -> None:
+def test_masked_tables_are_iceberg_partitioned_by_event_date(two_datasets: TwoDatasets) -> None:
     for dataset, rows in (
         ("customers", two_datasets.customers),
         ("payments", two_datasets.payments),
     ):
-        table = two_datasets.base / dataset / "masked"
-        files = committed_files(table)
-        assert files and all(is_parquet(p) for p in files)
-        folders = {p.parent.name for p in files}
+        policy = PAYMENTS_POLICY if dataset == "payments" else None
+        config = load_config("local", policy=policy, variables=two_datasets.variables)
+        table = load_iceberg(table_ref(config, "masked"))
+        assert table.format_version == 2
+        assert [f.name for f in table.spec().fields] == ["dt"]
+        files = added_data_files(table)
+        assert files and all(p.endswith(".parquet") for p in files)
+        folders = {Path(p).parent.name for p in files}
         assert folders == {f"dt={r['event_time'][:10]}" for r in rows}
-        # Every date folder is marked committed.
-        assert all((table / folder / "_SUCCESS").exists() for folder in folders)
+        # Every snapshot an append by the Flink sink, which records its job and checkpoint.
+        for snapshot in table.snapshots():
+            assert snapshot.summary.operation.value == "append"
+            assert (
+                snapshot.summary["flink.job-id"]
+                and snapshot.summary["flink.max-committed-checkpoint-id"]
+            )
 
 
 def test_rows_per_day_per_policy_version(two_datasets: TwoDatasets) -> None:

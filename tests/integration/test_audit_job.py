@@ -13,27 +13,24 @@ import pytest
 from jobs.config import load_config
 from maskstream.cli import main
 from maskstream.generate import generate_events
-from maskstream.records import committed_files, read_rows
-from maskstream.verify import verify
+from maskstream.records import table_text
+from maskstream.tables import load_iceberg, table_ref
+from maskstream.verify import verify_profile
 from tests.integration.conftest import (
     MaskedRun,
     run_audit,
     run_mask,
     table_paths,
+    table_rows,
 )
 from udfs.policy.model import load_policy
 
 pytestmark = pytest.mark.flink
 
 
-def _rows(folder: str | Path) -> list[dict]:
-    folder = Path(folder)
-    return [r for _, r in read_rows(committed_files(folder))] if folder.exists() else []
-
-
 def test_windows_count_every_masked_row_and_value(audited_run: MaskedRun) -> None:
-    windows = _rows(audited_run.config.variables["AUDIT_PATH"])
-    masked = _rows(audited_run.output_dir)
+    windows = audited_run.rows("audit")
+    masked = audited_run.rows("masked")
     assert len(windows) >= 2  # 600 events 250 ms apart span several 1-minute windows
     assert sum(w["rows_masked"] for w in windows) == len(masked) == 600
     policy = load_policy(audited_run.config.policy_path)
@@ -53,29 +50,28 @@ def test_windows_count_every_masked_row_and_value(audited_run: MaskedRun) -> Non
 
 
 def test_seals_chain_and_verify_ok(audited_run: MaskedRun) -> None:
-    windows = _rows(audited_run.config.variables["AUDIT_PATH"])
+    windows = audited_run.rows("audit")
     assert sum(1 for w in windows if w["prev_seal"] is None) == 1
     assert {w["prev_seal"] for w in windows} - {None} <= {w["seal"] for w in windows}
-    report = verify(
-        load_policy(audited_run.config.policy_path),
-        audited_run.output_dir,
-        Path(audited_run.config.variables["AUDIT_PATH"]),
-    )
+    config = audited_run.config
+    report = verify_profile(config, load_policy(config.policy_path))
     assert report.ok, report.render()
 
 
-def _plant(table: Path, column: str, values: dict[int, str]) -> None:
-    """Rewrite the first rows of the table's first file with `values` in `column`."""
+def _plant(config, column: str, values: dict[int, str]) -> None:
+    """Append copies of the masked table's first rows with `values` in `column`: rows as a
+    writer without the residual check (an older version, a job outside maskstream) would
+    have appended them, in a snapshot of their own."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    path = committed_files(table)[0]
-    data = pq.read_table(path)
+    table = load_iceberg(table_ref(config, "masked"))
+    data = table.scan(limit=len(values)).to_arrow()
     cells = data.column(column).to_pylist()
     for row, value in values.items():
         cells[row] = value
     index = data.schema.get_field_index(column)
-    pq.write_table(data.set_column(index, column, pa.array(cells, pa.string())), path)
+    field = data.schema.field(index)
+    table.append(data.set_column(index, field, pa.array(cells, field.type)))
 
 
 def test_leak_sentinel_records_field_and_type_never_the_value(
@@ -91,21 +87,20 @@ def test_leak_sentinel_records_field_and_type_never_the_value(
     config = load_config("local", variables=table_paths(tmp_path))
     run_mask(config)
     # The mask job's residual check replaced them already (udfs.records.residual) ...
-    masked_dir = Path(config.variables["OUTPUT_PATH"])
-    residuals = Counter(r["residual_fields"] for _, r in read_rows(committed_files(masked_dir)))
+    residuals = Counter(r["residual_fields"] for r in table_rows(config, "masked"))
     assert residuals["(EMAIL)@event_type"] == 5
     # ... so the audit's sentinel, the second line of defence, is tried on rows a writer
     # without that check would have left (an older version, a job outside maskstream).
-    _plant(masked_dir, "event_type", {i: f"by {a}" for i, a in enumerate(planted)})
+    _plant(config, "event_type", {i: f"by {a}" for i, a in enumerate(planted)})
     run_audit(config)
-    leaks = _rows(config.variables["LEAKS_PATH"])
+    leaks = table_rows(config, "leaks")
     assert [(x["field"], x["entity_type"]) for x in leaks] == [("event_type", "EMAIL")] * 5
     assert all(x["source_ref"].startswith("file:") and len(x["row_digest"]) == 64 for x in leaks)
-    leak_text = "".join(
-        p.read_text() for p in Path(config.variables["LEAKS_PATH"]).rglob("*") if p.is_file()
-    )
+    # The leaks and audit tables (data, manifests, metadata) hold no planted value.
+    warehouse = Path(config.variables["ICEBERG_WAREHOUSE_DIR"]) / config.dataset
+    leak_text = table_text(warehouse / "leaks") + table_text(warehouse / "audit")
     assert sum(1 for a in planted if a in leak_text) == 0
-    assert sum(w["leak_hits"] for w in _rows(config.variables["AUDIT_PATH"])) == 5
+    assert sum(w["leak_hits"] for w in table_rows(config, "audit")) == 5
     # `maskstream audit` exits non-zero and names the field and entity type.
     for key, value in table_paths(tmp_path).items():
         monkeypatch.setitem(config.variables, key, value)

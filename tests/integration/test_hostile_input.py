@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from jobs.config import load_config
-from maskstream.records import committed_files, read_rows, table_text
+from maskstream.records import table_text
 from tests.hostile_corpus import make_hostile_corpus
-from tests.integration.conftest import table_paths
+from tests.integration.conftest import table_paths, table_rows
 from tests.smuggling_corpus import make_smuggling_corpus
 
 pytestmark = pytest.mark.flink
@@ -41,8 +41,8 @@ def test_hostile_file_input_is_masked_or_quarantined_and_nothing_leaks(
     t_env = create_table_env(config.flink)
     t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()  # survives: no raise
 
-    masked = [r for _, r in read_rows(committed_files(tmp_path / "out"))]
-    quarantined = [r for _, r in read_rows(committed_files(tmp_path / "quarantine"))]
+    masked = table_rows(config, "masked")
+    quarantined = table_rows(config, "quarantine")
     # Counts (never the rows, should one fail).
     n_masked, n_quarantined = len(masked), len(quarantined)
     expected_valid = corpus.expected_valid + smuggled.expected_valid
@@ -80,7 +80,7 @@ def test_hostile_file_input_is_masked_or_quarantined_and_nothing_leaks(
     ]
     assert failed == []
 
-    texts = [table_text(tmp_path / d) for d in ("out", "quarantine")]
+    texts = [table_text(tmp_path / "warehouse")]  # every table: data, manifests, metadata
     log_dir = Path(__import__("os").environ["FLINK_LOG_DIR"])
     texts += [p.read_text(errors="replace") for p in log_dir.rglob("*.log")]
     out, err = capfd.readouterr()

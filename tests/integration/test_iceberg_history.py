@@ -28,11 +28,11 @@ pytestmark = pytest.mark.flink
 def written(tmp_path: Path) -> JobConfig:
     """120 events masked in two runs (two append snapshots) and audited, in a fresh warehouse."""
     write_events(60, tmp_path / "in", seed=41)
-    config = load_config("iceberg", variables=table_paths(tmp_path))
+    config = load_config("local", variables=table_paths(tmp_path))
     run_mask(config)
     write_events(60, tmp_path / "in2", seed=42)
     second = {**table_paths(tmp_path), "INPUT_PATH": str(tmp_path / "in2")}
-    run_mask(load_config("iceberg", variables=second))
+    run_mask(load_config("local", variables=second))
     run_audit(config)
     return config
 
@@ -129,9 +129,7 @@ def test_tables_are_iceberg_v2_read_by_pyiceberg_and_duckdb_with_time_travel(
     }
     assert all(r["customer_id"].startswith("tok_k1_") for r in rows)
     # DuckDB through maskstream query: now, and as of the first commit (by id and by time).
-    tables = analyst_tables(
-        "iceberg", {k: v for k, v in config.variables.items() if k != "DATASET"}
-    )
+    tables = analyst_tables("local", {k: v for k, v in config.variables.items() if k != "DATASET"})
     count = "SELECT count(*) FROM customers_masked"
     assert run_query(count, tables)[1] == [(120,)]
     assert run_query(count, tables, str(first.snapshot_id))[1] == [(60,)]

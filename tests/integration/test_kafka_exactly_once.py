@@ -1,5 +1,6 @@
-"""Raw topic -> mask job -> masked topic on a real broker: exactly once, also across an injected
-failure and a stop-with-savepoint/restart, and never a raw value in the masked topic."""
+"""Raw topic -> mask job -> masked topic and its Iceberg copy on a real broker: exactly once in
+both, also across an injected failure and a stop-with-savepoint/restart, and never a raw value in
+the masked topic, the tables or the logs."""
 
 from __future__ import annotations
 
@@ -51,11 +52,30 @@ def _produce(run: KafkaRun, events: list[dict]) -> set[str]:
 
 
 def _assert_exactly_once(records: list[Record], produced: set[str]) -> None:
-    refs = Counter(r.value["source_ref"] for r in records)
+    _assert_once([r.value["source_ref"] for r in records], produced)
+
+
+def _assert_once(refs_seen: list[str], produced: set[str]) -> None:
+    refs = Counter(refs_seen)
     duplicates = sum(1 for n in refs.values() if n > 1)
     assert duplicates == 0
     assert set(refs) == produced
-    assert len(records) == len(produced)
+    assert len(refs_seen) == len(produced)
+
+
+def _iceberg_refs(config) -> list[str]:  # type: ignore[no-untyped-def]
+    """The source_ref of every row of the masked topic's Iceberg copy, as committed."""
+    from maskstream.tables import read_rows
+
+    return [r["source_ref"] for r in read_rows(config, "masked")]
+
+
+def _wait_for_iceberg(config, produced: set[str]) -> None:  # type: ignore[no-untyped-def]
+    """The Iceberg copy commits on the same checkpoints as the topic's transactions, a moment
+    after them: wait until it holds as many rows as were produced (or more: then it fails)."""
+    from maskstream.tables import count_rows
+
+    wait_for(lambda: count_rows(config, "masked") >= len(produced), 90, "the Iceberg copy")
 
 
 def _assert_nothing_raw(records: list[Record], events: list[dict]) -> None:
@@ -75,27 +95,32 @@ def test_bounded_run_masks_each_event_exactly_once(kafka_run: KafkaRun) -> None:
     _assert_exactly_once(records, produced)
     _assert_nothing_raw(records, events)
     assert {r.value["policy_version"] for r in records} == {load_policy(config.policy_path).version}
-    # The audit job reads the masked topic (streaming, watermarks) and seals what it read.
+    # The Iceberg copy holds the same rows, each once.
+    from maskstream.tables import read_rows
+
+    copy = read_rows(config, "masked")
+    _assert_once([r["source_ref"] for r in copy], produced)
+    assert {r["row_digest"] for r in copy} == {r.value["row_digest"] for r in records}
+    # The audit job reads the masked topic (streaming, watermarks) and seals what it read into
+    # the Iceberg audit table.
     from jobs import audit_job
     from jobs.flink_env import create_stream_table_env
-    from maskstream.verify import read_seals, verify_rows
+    from maskstream.verify import verify_profile, verify_rows
 
-    audit_dir = kafka_run.checkpoint_dir.parent / "audit"
     audit_config = kafka_run.config(
-        STARTUP_MODE="earliest-offset",
-        BOUNDED_MODE="latest-offset",
-        AUDIT_PATH=str(audit_dir),
-        LEAKS_PATH=str(audit_dir.parent / "leaks"),
-        AUDIT_WINDOW_MINUTES="1",
+        STARTUP_MODE="earliest-offset", BOUNDED_MODE="latest-offset", AUDIT_WINDOW_MINUTES="1"
     )
     env, st_env = create_stream_table_env(audit_job.audit_flink_conf(audit_config))
     _, statements = audit_job.build(st_env, audit_config)
     audit_job.execute(env, statements)
-    seals = read_seals(audit_dir)
+    seals = read_rows(audit_config, "audit")
     assert sum(s["rows_masked"] for s in seals) == len(events)
     policy = load_policy(audit_config.policy_path)
     report = verify_rows(policy, [r.value for r in records], seals)
     assert report.ok, report.render()
+    # `verify` of the profile: the topic against the seals, and the tables' history.
+    report = verify_profile(audit_config, policy)
+    assert report.ok and report.history_checked, report.render()
 
 
 def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
@@ -133,6 +158,7 @@ def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
         wait_for(lambda: Path(f"{FAULT_TRIGGER}.fired").exists(), 60, "the injected failure")
         producer.join()
         records = kafka_run.masked(max_records=len(events) + 500, timeout=120, idle=20)
+        _wait_for_iceberg(config, produced)
     finally:
         producer.join()
         result.get_job_client().cancel().result()
@@ -143,6 +169,8 @@ def test_exactly_once_across_an_injected_failure(kafka_run: KafkaRun) -> None:
     # to read_uncommitted readers only.
     uncommitted = kafka_run.masked(isolation="read_uncommitted", timeout=60, idle=8)
     assert len(uncommitted) > len(records)
+    # The Iceberg copy: the failed attempt's data files were never committed, each row once.
+    _assert_once(_iceberg_refs(config), produced)
 
 
 def test_stop_with_savepoint_and_restart_keeps_exactly_once(kafka_run: KafkaRun) -> None:
@@ -163,16 +191,19 @@ def test_stop_with_savepoint_and_restart_keeps_exactly_once(kafka_run: KafkaRun)
     resumed = _start(config, **{"execution.state-recovery.path": savepoint})
     try:
         records = kafka_run.masked(max_records=len(events) + 100, timeout=120, idle=10)
+        _wait_for_iceberg(config, produced)
     finally:
         resumed.get_job_client().cancel().result()
     _assert_exactly_once(records, produced)
+    _assert_once(_iceberg_refs(config), produced)
 
 
 def test_hostile_records_on_kafka_are_masked_or_quarantined_and_nothing_leaks(
     kafka_run: KafkaRun, capfd: pytest.CaptureFixture[str]
 ) -> None:
     from maskstream.kafka_io import produce_raw
-    from maskstream.records import committed_files, read_rows
+    from maskstream.records import table_text
+    from maskstream.tables import read_rows
     from tests.hostile_corpus import make_hostile_corpus
 
     corpus = make_hostile_corpus(1200, seed=6)
@@ -180,13 +211,13 @@ def test_hostile_records_on_kafka_are_masked_or_quarantined_and_nothing_leaks(
     config = kafka_run.config(STARTUP_MODE="earliest-offset", BOUNDED_MODE="latest-offset")
     _start(config).wait()
     records = kafka_run.masked(max_records=len(corpus.lines), timeout=60, idle=8)
-    quarantine_dir = Path(config.variables["QUARANTINE_PATH"])
-    quarantined = [r for _, r in read_rows(committed_files(quarantine_dir))]
+    quarantined = read_rows(config, "quarantine")
     assert len(records) == corpus.expected_valid
+    assert len(read_rows(config, "masked")) == corpus.expected_valid  # the Iceberg copy
     refs = {r.value["source_ref"] for r in records} | {q["source_ref"] for q in quarantined}
     assert refs == {f"kafka:{kafka_run.raw_topic}/{p}/{o}" for p, o in coords}
     texts = [str(r.value) for r in records]
-    texts += [p.read_text(errors="replace") for p in quarantine_dir.rglob("*") if p.is_file()]
+    texts.append(table_text(Path(config.variables["ICEBERG_WAREHOUSE_DIR"])))
     out, err = capfd.readouterr()
     texts += [out, err]
     blob = "\n".join(texts)

@@ -33,8 +33,13 @@ from jobs.project import find_project
 from maskstream.cli import main
 from maskstream.generate import write_events
 from maskstream.preview import preview_files
-from maskstream.records import committed_files, read_rows
-from tests.integration.conftest import KEY_VARS, PRISTINE_ENV, SessionCluster, table_paths
+from tests.integration.conftest import (
+    KEY_VARS,
+    PRISTINE_ENV,
+    SessionCluster,
+    table_paths,
+    table_rows,
+)
 from tests.integration.kafka_harness import wait_for
 from tests.integration.worker_env import KEYSET_FILE, ROTATED_KEY, TEST_KEY
 from udfs.crypto.keys import KeyRing, load_keyring
@@ -124,8 +129,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _tokens(output: Path) -> dict[str, str]:
-    return {r["event_id"]: r["customer_id"] for _, r in read_rows(committed_files(output))}
+def _tokens(base: Path) -> dict[str, str]:
+    """The customer tokens of the masked table of a run whose tables are under `base`."""
+    config = load_config("local", variables=table_paths(base))
+    return {r["event_id"]: r["customer_id"] for r in table_rows(config, "masked")}
 
 
 def _expected_tokens(inputs: Path, keys: KeyRing) -> dict[str, str]:
@@ -183,7 +190,7 @@ def _run_process(
 
 def _run_mask_cli(tmp_path: Path, key_env: dict[str, str]) -> tuple[dict[str, bytes], Path]:
     """`maskstream run mask --show 2` in a process of its own with this key environment; returns
-    every log file, its stdout and stderr and the REST answers, and the output folder."""
+    every log file, its stdout and stderr and the REST answers, and the folder of its tables."""
     write_events(2000, tmp_path / "in", seed=5)
     port, log_dir = _free_port(), tmp_path / "log"
     env = {k: v for k, v in PRISTINE_ENV.items() if k not in {*KEY_VARS, *_INHERITED}}
@@ -202,7 +209,7 @@ def _run_mask_cli(tmp_path: Path, key_env: dict[str, str]) -> tuple[dict[str, by
     assert any("/logs/" in p for p in rest), "the REST API served no log file"
     blobs = {**_files(log_dir), **{p: (tmp_path / p).read_bytes() for p in ("stdout", "stderr")}}
     assert any(name.endswith(".log") and "python" in name for name in blobs)
-    return {**blobs, **rest}, tmp_path / "out"
+    return {**blobs, **rest}, tmp_path
 
 
 def test_minicluster_key_given_as_a_value_is_in_no_log(tmp_path: Path) -> None:
@@ -291,4 +298,4 @@ def test_session_cluster_key_is_in_no_log_or_rest_answer(
     dumps, lacking = _environment_dumps(blobs, b"MASKSTREAM_TOKEN_KEY_FILE")
     assert dumps and lacking == []
     expected = _expected_tokens(tmp_path / "in", load_keyring({"MASKSTREAM_TOKEN_KEY": TEST_KEY}))
-    assert _tokens(tmp_path / "out") == expected and len(expected) == 500
+    assert _tokens(tmp_path) == expected and len(expected) == 500

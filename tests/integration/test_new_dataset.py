@@ -11,8 +11,7 @@ import yaml
 
 from jobs.config import load_config
 from maskstream.cli import main
-from maskstream.records import committed_files, read_rows
-from tests.integration.conftest import table_paths
+from tests.integration.conftest import table_paths, table_rows
 
 pytestmark = pytest.mark.flink
 
@@ -67,9 +66,8 @@ def test_a_new_dataset_is_one_policy_file(
     t_env = create_table_env(config.flink)
     t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
 
-    masked = sorted((r for _, r in read_rows(committed_files(tmp_path / "out"))),
-                    key=lambda r: r["shipment_id"])  # fmt: skip
-    quarantined = [r for _, r in read_rows(committed_files(tmp_path / "quarantine"))]
+    masked = sorted(table_rows(config, "masked"), key=lambda r: r["shipment_id"])
+    quarantined = table_rows(config, "quarantine")
     assert len(masked) == 30
     assert sorted(r["error_class"] for r in quarantined) == ["malformed_json", "wrong_type"]
     assert {r["dataset"] for r in quarantined} == {"shipments"}

@@ -13,8 +13,8 @@ import pytest
 
 from jobs.config import load_config
 from maskstream.generate import write_events
-from maskstream.records import committed_files, read_rows
-from tests.integration.conftest import run_mask_and_audit, table_paths
+from maskstream.tables import mark, rows_since
+from tests.integration.conftest import run_audit, run_mask_and_audit, table_paths, table_rows
 from tests.integration.worker_env import ROTATED_KEY, TEST_KEY, write_keyset
 
 pytestmark = pytest.mark.flink
@@ -69,12 +69,12 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     config = load_config("local", variables=table_paths(tmp_path))
     try:
         run_mask_and_audit(config)  # active key k1
-        first = {r["event_id"]: r for _, r in read_rows(committed_files(tmp_path / "out"))}
+        first = {r["event_id"]: r for r in table_rows(config, "masked")}
         write_keyset("k2")  # rotate: k2 active, k1 kept
         for folder in ("in",):
             for p in (tmp_path / folder).iterdir():
                 p.rename(p.with_name("rotated-" + p.name))
-        before = set(committed_files(tmp_path / "out"))
+        before = mark(config, "masked")
         from jobs import mask_job
         from jobs.flink_env import create_table_env
 
@@ -82,9 +82,7 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
         t_env.execute_sql(mask_job.build(t_env, config).insert_sql).wait()
     finally:
         write_keyset("k1")
-    second = [
-        r for _, r in read_rows(p for p in committed_files(tmp_path / "out") if p not in before)
-    ]
+    second = rows_since(config, "masked", before)
     assert {r["token_key_id"] for r in first.values()} == {"k1"}
     assert {r["token_key_id"] for r in second} == {"k2"}
     assert all(r["customer_id"].startswith("tok_k2_") for r in second)
@@ -92,17 +90,12 @@ def test_key_rotation_needs_no_code_change(tmp_path: Path) -> None:
     by_event = {r["event_id"]: r for r in second}
     same = [e for e in first if e in by_event]
     assert same and all(first[e]["customer_id"] != by_event[e]["customer_id"] for e in same)
-    # The audit counts tokens per key id.
-    from jobs import audit_job
-    from jobs.flink_env import create_stream_table_env
-
-    audit_config = load_config(
-        "local", variables={**table_paths(tmp_path), "AUDIT_PATH": str(tmp_path / "audit2")}
-    )
-    env, st_env = create_stream_table_env(audit_job.audit_flink_conf(audit_config))
-    audit_job.execute(env, audit_job.build(st_env, audit_config)[1])
+    # The audit counts tokens per key id (read: the windows this audit of the whole table
+    # appended).
+    audited = mark(config, "audit")
+    run_audit(config)
     totals: dict[str, int] = {}
-    for _, window in read_rows(committed_files(tmp_path / "audit2")):
+    for window in rows_since(config, "audit", audited):
         for key_id, n in json.loads(window["tokens_by_key"]).items():
             totals[key_id] = totals.get(key_id, 0) + n
     assert totals == {"k1": len(first), "k2": len(second)}

@@ -1,8 +1,8 @@
 """A real standalone session cluster (the PyFlink wheel's own bin/start-cluster.sh, the
 project's config, 2 slots): submit the mask job on the Kafka profile with the README's command,
 then SIGKILL the TaskManager mid-stream, start a new one, and find every event in the masked
-topic exactly once; then submit the audit job the same way and verify the topic against its
-seals."""
+topic and its Iceberg copy exactly once; then submit the audit job the same way and verify the
+topic against its seals."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from jobs.config import JobConfig, load_config
 from maskstream.cli import main
 from maskstream.generate import generate_events
 from maskstream.kafka_io import consume, produce
-from maskstream.verify import read_seals, verify_rows
+from maskstream.tables import read_rows
+from maskstream.verify import verify_rows
 from tests.integration.conftest import SessionCluster
 from tests.integration.conftest import session_cluster_script as _cluster
 from tests.integration.kafka_harness import (
@@ -52,16 +54,21 @@ def _vars(run: KafkaRun) -> list[str]:
         "TRANSACTIONAL_ID_PREFIX": f"{run.name}-tx",
         "STARTUP_MODE": "earliest-offset",
         "CHECKPOINT_DIR": str(run.checkpoint_dir),
-        "QUARANTINE_PATH": str(run.checkpoint_dir.parent / "quarantine"),
         "POLICY_REGISTRY_DIR": str(run.checkpoint_dir.parent / "registry"),
-        "AUDIT_PATH": str(run.checkpoint_dir.parent / "audit"),
-        "LEAKS_PATH": str(run.checkpoint_dir.parent / "leaks"),
+        # The Iceberg copy of the masked topic, the quarantine, audit and leaks tables.
+        "ICEBERG_WAREHOUSE_DIR": str(run.checkpoint_dir.parent / "warehouse"),
         "AUDIT_GROUP_ID": f"{run.name}-audit",
     }
     out: list[str] = []
     for key, value in values.items():
         out += ["--var", f"{key}={value}"]
     return out
+
+
+def _config(run: KafkaRun) -> JobConfig:
+    """The kafka profile with the test's variables, to read its tables."""
+    pairs = _vars(run)
+    return load_config("kafka", variables=dict(v.split("=", 1) for v in pairs[1::2]))
 
 
 def _submit(
@@ -117,13 +124,17 @@ def test_jobs_survive_a_killed_taskmanager_exactly_once(
     assert job_id in capsys.readouterr().out
 
     # The audit job, submitted the same way, reads the masked topic up to its current end
-    # (bounded), seals every window into date-partitioned Parquet, and the topic verifies.
+    # (bounded), seals every window into the Iceberg audit table, and the topic verifies.
     audit_id = _submit("audit", session_cluster, run, capsys, "--var", "BOUNDED_MODE=latest-offset")
     wait_for(lambda: _job_state(session_cluster, audit_id) in TERMINAL, 240, "the audit job")
     assert _job_state(session_cluster, audit_id) == "FINISHED"
-    seals = read_seals(run.checkpoint_dir.parent / "audit")
+    seals = read_rows(_config(run), "audit")
     assert sum(int(s["rows_masked"]) for s in seals) == len(events)
     report = verify_rows(
         load_policy(REPO / "conf/policies/customers.yaml"), [r.value for r in records], seals
     )
     assert report.ok, report.render()
+    # The Iceberg copy the cluster's mask job wrote beside the topic: every event once, across
+    # the TaskManager kill.
+    copy = Counter(r["source_ref"] for r in read_rows(_config(run), "masked"))
+    assert set(copy) == produced and sum(copy.values()) == len(events)

@@ -1,5 +1,7 @@
-"""`maskstream verify` against tampered copies of a real masked table and its audit trail:
-each kind of tampering is named; an untouched table verifies OK."""
+"""`maskstream verify` against tampered copies of a real masked table and its audit trail, as
+the `parquet` profile keeps them (plain Parquet files): each kind of tampering is named; an
+untouched table verifies OK. The same checks on the Iceberg tables, and the snapshot history
+that catches a rewritten file there: tests/integration/test_iceberg_history.py."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from maskstream.records import committed_files, is_parquet
+from maskstream.tables import load_iceberg, scan_arrow, table_ref
 from maskstream.verify import verify
 from tests.integration.conftest import MaskedRun
 from udfs.crypto.digest import row_digests
@@ -42,10 +45,20 @@ def _redigest(policy: Policy, row: dict) -> str:
     return row_digests(columns)[0]
 
 
+def _copy_as_parquet(run: MaskedRun, suffix: str, folder: Path) -> None:
+    """The run's Iceberg table <dataset>_<suffix> as one Parquet file in `folder`, its columns
+    and types as written (the partition column lives in folder names in the parquet profile)."""
+    table = scan_arrow(load_iceberg(table_ref(run.config, suffix)))
+    if "dt" in table.column_names:
+        table = table.drop_columns(["dt"])
+    folder.mkdir()
+    pq.write_table(table, folder / "part-0.parquet")
+
+
 def _tamper(run: MaskedRun, tmp_path: Path) -> tuple[Policy, Path, Path]:
     masked, audit = tmp_path / "masked", tmp_path / "audit"
-    shutil.copytree(run.output_dir, masked)
-    shutil.copytree(run.config.variables["AUDIT_PATH"], audit)
+    _copy_as_parquet(run, "masked", masked)
+    _copy_as_parquet(run, "audit", audit)
     return load_policy(run.config.policy_path), masked, audit
 
 

@@ -72,3 +72,32 @@ def test_jar_patterns_expand_and_missing_jars_name_the_fix_when_a_job_starts(tmp
     # ... creating a Flink environment does, naming the jar and the fix.
     with pytest.raises(ConfigError, match=r"none/\*\.jar is missing. Fix: run `make jars`"):
         check_jars({"pipeline.jars": ";".join([*urls, *missing])})
+
+
+@pytest.mark.parametrize(
+    ("env", "suffix", "expected"),
+    [
+        ("local", "raw", "sql/filesystem/raw.sql"),  # the default reads JSON lines files
+        ("local", "masked", "sql/iceberg/masked.sql"),  # ... and writes Iceberg tables
+        ("local", "quarantine", "sql/iceberg/quarantine.sql"),
+        ("local", "audit", "sql/iceberg/audit.sql"),
+        ("parquet", "masked", "sql/filesystem/masked.sql"),
+        ("parquet", "leaks", "sql/filesystem/leaks.sql"),
+        ("kafka", "raw", "sql/kafka/raw.sql"),
+        ("kafka", "masked", "sql/kafka/masked.sql"),  # the topic
+        ("kafka", "masked_table", "sql/kafka/masked_table.sql"),  # ... and its Iceberg copy
+        ("kafka", "quarantine", "sql/iceberg/quarantine.sql"),  # sql_fallback
+        ("compose", "audit", "sql/iceberg/audit.sql"),
+    ],
+)
+def test_each_profile_finds_its_tables(env: str, suffix: str, expected: str) -> None:
+    assert load_config(env).ddl_file(suffix) == REPO / expected
+
+
+def test_output_flag_moves_the_iceberg_warehouse_and_its_catalog(tmp_path) -> None:
+    from maskstream.cli import _variables, build_parser
+
+    args = build_parser().parse_args(["run", "mask", "--output", str(tmp_path / "w")])
+    config = load_config("local", variables=_variables(args))
+    assert config.variables["ICEBERG_WAREHOUSE"] == f"file://{tmp_path / 'w'}"
+    assert config.variables["ICEBERG_CATALOG_URI"] == f"jdbc:sqlite:{tmp_path / 'w'}/catalog.db"

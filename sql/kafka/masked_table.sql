@@ -1,0 +1,20 @@
+-- The Iceberg copy of the masked topic ${MASKED_TOPIC}, for analysts: the same masked rows as an
+-- Apache Iceberg table (format v2) ${DATASET}.masked in the catalog ${ICEBERG_CATALOG},
+-- partitioned by event date, the same table the file profiles write. The mask job writes topic
+-- and table from one statement set (the UDF runs once); each checkpoint commits the topic's
+-- transaction and one append snapshot.
+CREATE TABLE ${DATASET}_masked_table (
+  `dt`  STRING  -- event date (yyyy-MM-dd) of the row: the partition
+) PARTITIONED BY (`dt`) WITH (
+  'connector' = 'iceberg',
+  'catalog-name' = '${ICEBERG_CATALOG}',
+  'catalog-impl' = '${ICEBERG_CATALOG_IMPL}',
+  'uri' = '${ICEBERG_CATALOG_URI}',
+  'warehouse' = '${ICEBERG_WAREHOUSE}',
+  'catalog-database' = '${DATASET}',
+  'catalog-table' = 'masked',
+  'format-version' = '2',
+  'write.format.default' = 'parquet',
+  'write.parquet.compression-codec' = 'zstd'
+)
+LIKE ${DATASET}_masked_schema (EXCLUDING OPTIONS);
