@@ -18,6 +18,7 @@ from jobs.audit_projection import (
 )
 from jobs.config import JobConfig, config_from_job_args
 from jobs.flink_env import create_stream_table_env, planned
+from jobs.iceberg_catalog import current_snapshot_id
 from jobs.tables import date_partitioned, define_table
 from udfs.detection.audit_scan import scanned_fields
 from udfs.flink.audit_functions import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
@@ -52,7 +53,10 @@ def build(
     t_env.create_temporary_system_function(summary_fn, window_summary_udaf(policy))
     text_fields = [f.name for f in scanned_fields(policy)]
     source = table_name(policy, source_suffix)
-    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields, source))
+    # A batch audit of an Iceberg table reads one snapshot, the current one, and names it in
+    # every seal; `verify` re-reads that snapshot and checks it against the seals.
+    snapshot = current_snapshot_id(config, "masked") if batch else None
+    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields, source, snapshot))
     minutes = int(config.variables.get("AUDIT_WINDOW_MINUTES", "60"))
     window_sql = compile_window_query(policy, minutes, summary_fn)
     windows = t_env.sql_query(window_sql)
@@ -60,7 +64,7 @@ def build(
     sealed = (
         planned(t_env, lambda: t_env.to_data_stream(windows))
         .key_by(lambda row: row[0], key_type=Types.STRING())
-        .process(SealChain(), output_type=SEALED_TYPE)
+        .process(SealChain(None if snapshot is None else str(snapshot)), output_type=SEALED_TYPE)
     )
     statements = t_env.create_statement_set()
     audit = table_name(policy, "audit")

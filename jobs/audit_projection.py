@@ -13,15 +13,21 @@ def scan_view_name(policy: Policy) -> str:
 
 
 def compile_scan_view(
-    policy: Policy, scan_function: str, text_fields: list[str], source_table: str
+    policy: Policy,
+    scan_function: str,
+    text_fields: list[str],
+    source_table: str,
+    snapshot_id: int | None = None,
 ) -> str:
+    """The per-row scan of the masked table; with `snapshot_id`, of that Iceberg snapshot."""
     args = ", ".join(f"`{name}`" for name in text_fields)
+    hint = f" /*+ OPTIONS('snapshot-id'='{int(snapshot_id)}') */" if snapshot_id else ""
     return (
         f"CREATE TEMPORARY VIEW `{scan_view_name(policy)}` AS\n"
         f"SELECT `policy_version`, `{event_time_field(policy)}` AS `event_time`, `source_ref`,\n"
         f"  `row_digest`, `masked_fields`, `residual_fields`, `token_key_id`,\n"
         f"  {scan_function}({args}) AS `scan`\n"
-        f"FROM `{source_table}`"
+        f"FROM `{source_table}`{hint}"
     )
 
 

@@ -1,110 +1,27 @@
 """The output tables of a profile as Python reads them: an Iceberg table through pyiceberg (no
 JVM), at its current or an earlier snapshot, or a folder of Parquet / JSON lines files (the
-`files` profile). Which one a table is comes from its DDL, the same file the jobs run."""
+`parquet` profile). Which one a table is comes from its DDL, the same file the jobs run; the
+catalog part lives in jobs/iceberg_catalog.py, which the jobs use too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jobs.config import ConfigError, JobConfig
-from jobs.mask_projection import MASKED_TABLE
-from jobs.sql_files import load_sql_file, table_options
+from jobs.config import JobConfig
+from jobs.iceberg_catalog import (  # noqa: F401  (re-exported: maskstream reads tables here)
+    JDBC_CATALOG,
+    REST_CATALOG,
+    TableRef,
+    current_snapshot_id,
+    load_iceberg,
+    open_catalog,
+    table_ref,
+)
 from maskstream.records import committed_files, read_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
-    from pyiceberg.catalog import Catalog
     from pyiceberg.table import Table
-
-JDBC_CATALOG = "org.apache.iceberg.jdbc.JdbcCatalog"
-REST_CATALOG = "org.apache.iceberg.rest.RESTCatalog"
-
-
-@dataclass(frozen=True)
-class TableRef:
-    """Where table <dataset>_<suffix> of a profile lives."""
-
-    name: str  # the Flink table name, e.g. customers_masked
-    ddl: Path
-    options: dict[str, str]
-
-    @property
-    def is_iceberg(self) -> bool:
-        return self.options.get("connector") == "iceberg"
-
-    @property
-    def is_table(self) -> bool:
-        """An Iceberg table or a folder of files, not a topic."""
-        return self.is_iceberg or self.options.get("connector") == "filesystem"
-
-    @property
-    def identifier(self) -> str:
-        """The Iceberg table identifier, namespace.table."""
-        return f"{self.options['catalog-database']}.{self.options['catalog-table']}"
-
-    @property
-    def path(self) -> Path:
-        """The folder of a filesystem table."""
-        return Path(self.options["path"].removeprefix("file://"))
-
-
-def _ddl_ref(config: JobConfig, suffix: str) -> TableRef | None:
-    ddl = config.ddl_file(suffix)
-    if ddl is None:
-        return None
-    (statement,) = [s for s in load_sql_file(ddl, config.variables) if not s.set_key]
-    return TableRef(f"{config.dataset}_{suffix}", ddl, table_options(statement))
-
-
-def table_ref(config: JobConfig, suffix: str) -> TableRef | None:
-    """The table <dataset>_<suffix> of the profile, or None when the profile has no DDL for it.
-    Where the masked table is a topic, the masked table read here is its Iceberg copy
-    (<dataset>_masked_table, jobs.mask_projection.MASKED_TABLE), if the profile keeps one."""
-    ref = _ddl_ref(config, suffix)
-    if suffix == "masked" and ref is not None and not ref.is_table:
-        copy = _ddl_ref(config, MASKED_TABLE)
-        if copy is not None:
-            return TableRef(ref.name, copy.ddl, copy.options)
-    return ref
-
-
-def open_catalog(ref: TableRef) -> Catalog | None:
-    """The Iceberg catalog a table's DDL names; None when a local catalog does not exist yet
-    (nothing was written)."""
-    impl, uri = ref.options.get("catalog-impl", ""), ref.options.get("uri", "")
-    name, warehouse = ref.options.get("catalog-name", "maskstream"), ref.options.get("warehouse")
-    if impl == JDBC_CATALOG and uri.startswith("jdbc:sqlite:"):
-        from pyiceberg.catalog.sql import SqlCatalog
-
-        database = Path(uri.removeprefix("jdbc:sqlite:"))
-        if not database.exists():
-            return None
-        return SqlCatalog(name, uri=f"sqlite:///{database}", warehouse=warehouse)
-    if impl == REST_CATALOG:
-        from pyiceberg.catalog.rest import RestCatalog
-
-        properties = {"uri": uri} | ({"warehouse": warehouse} if warehouse else {})
-        return RestCatalog(name, **properties)
-    raise ConfigError(
-        f"{ref.ddl}: table `{ref.name}` names catalog-impl '{impl}' with uri '{uri}', which "
-        f"maskstream cannot open. Fix: use {JDBC_CATALOG} on a jdbc:sqlite: file, or "
-        f"{REST_CATALOG} (ICEBERG_CATALOG_IMPL / ICEBERG_CATALOG_URI in the profile)"
-    )
-
-
-def load_iceberg(ref: TableRef) -> Table | None:
-    """The Iceberg table, or None when it was never written."""
-    from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
-
-    catalog = open_catalog(ref)
-    if catalog is None:
-        return None
-    try:
-        return catalog.load_table(ref.identifier)
-    except (NoSuchTableError, NoSuchNamespaceError):
-        return None
 
 
 def scan_arrow(table: Table, snapshot_id: int | None = None) -> pa.Table:

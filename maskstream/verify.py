@@ -110,7 +110,47 @@ def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
             history = check_history(table, ref.identifier)
             report.history_problems += history.problems
             report.history_checked.append(history.summary)
+            if suffix == "masked":
+                checked = check_sealed_snapshots(policy, table, ref.identifier, seals)
+                report.history_problems += checked.problems
+                report.history_checked += [checked.summary] if checked.summary else []
     return report
+
+
+def check_sealed_snapshots(
+    policy: Policy, table: Any, name: str, seals: list[dict[str, Any]]
+) -> History:
+    """Each seal names the snapshot of the masked table its audit read: that snapshot must be
+    in the table's history, and its rows, read again as of it, must match the seals that name it
+    (counts and row-set hashes). So a rewritten history (a snapshot the seals name is gone) or a
+    seal forged for rows that were never committed fails here, and the chain and the table's
+    history vouch for each other."""
+    named: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for seal in seals:
+        if seal.get("dataset") == policy.dataset and seal.get("masked_snapshot"):
+            named[str(seal["masked_snapshot"])].append(seal)
+    problems = []
+    for snapshot_id, group in named.items():
+        snapshot = table.snapshot_by_id(int(snapshot_id))
+        if snapshot is None:
+            problems.append(
+                f"{len(group)} seal(s) name snapshot {snapshot_id} of {name}, which its history "
+                "does not have: the table was rewritten or rolled back after it was audited"
+            )
+            continue
+        rows = tables.scan_arrow(table, int(snapshot_id)).to_pylist()
+        sealed = verify_rows(policy, rows, group)
+        keys = {
+            (int(r["policy_version"]), millis_text(r["window_start"]), millis_text(r["window_end"]))
+            for r in group
+        }
+        problems += [
+            f"{name} as of snapshot {snapshot_id} (named by its seals): {w.render()}"
+            for w in sealed.windows
+            if w.key in keys and not w.ok
+        ]
+    summary = f"seals match {name} as of {len(named)} snapshot(s)" if named else ""
+    return History(problems, summary)
 
 
 @dataclass(frozen=True)

@@ -14,5 +14,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS audit_schema (
   `row_set_hash`      STRING,   -- multiset hash (MuHash) of the window's row digests
   `prev_seal`         STRING,   -- seal of the previous window: the chain
   `residual_values`   STRING,   -- JSON: {"field": n} raw values the residual check replaced
+  `masked_snapshot`   STRING,   -- the masked table's Iceberg snapshot the audit read (files)
   `seal`              STRING    -- SHA-256 over all of the above
 ) WITH ('connector' = 'blackhole');

@@ -1,4 +1,4 @@
-"""The `iceberg` profile: the masked, quarantine, audit and leaks tables as Iceberg v2 tables
+"""The default profile: the masked, quarantine, audit and leaks tables as Iceberg v2 tables
 that a second reader (pyiceberg, and DuckDB through `maskstream query`, with time travel) reads,
 and their own history as the immutability record: `maskstream verify` walks the
 snapshots of the masked and audit tables and fails, naming the snapshot, on anything but an
@@ -59,6 +59,12 @@ def test_history_is_append_only_and_tampering_is_named(written: JobConfig) -> No
     assert "customers.masked: 2 snapshot(s)" in report.render()
     masked = _table(config, "masked")
     assert [s.summary.operation.value for s in masked.snapshots()] == ["append", "append"]
+    # Every seal names the snapshot its audit read, and verify re-read it.
+    current = str(masked.current_snapshot().snapshot_id)
+    assert {
+        w["masked_snapshot"] for w in _table(config, "audit").scan().to_arrow().to_pylist()
+    } == {current}
+    assert "seals match customers.masked as of 1 snapshot(s)" in report.render()
 
     # A delete through pyiceberg: a new snapshot that is no append, named in the report.
     from pyiceberg.expressions import EqualTo
@@ -137,3 +143,19 @@ def test_tables_are_iceberg_v2_read_by_pyiceberg_and_duckdb_with_time_travel(
     assert run_query(count, tables, "2000-01-01T00:00:00")[1] == [(0,)]
     audited = run_query("SELECT sum(rows_masked) FROM customers_audit", tables)[1]
     assert audited == [(120,)]
+
+
+def test_a_table_recreated_with_the_same_rows_is_caught_by_the_seals(written: JobConfig) -> None:
+    """Drop the masked table and create it again holding the very same rows: its new history
+    is all appends and every row matches its seal, but the snapshot the seals name is gone."""
+    config = written
+    masked = _table(config, "masked")
+    sealed = masked.current_snapshot().snapshot_id
+    rows, schema, spec = masked.scan().to_arrow(), masked.schema(), masked.spec()
+    catalog = masked.catalog
+    catalog.drop_table("customers.masked")
+    again = catalog.create_table("customers.masked", schema=schema, partition_spec=spec)
+    again.append(rows)
+    text = _report(config)
+    assert f"name snapshot {sealed} of customers.masked, which its history does not have" in text
+    assert "chain: intact" in text  # the seals themselves are untouched

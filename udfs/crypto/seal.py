@@ -57,10 +57,13 @@ SEALED_FIELDS = (
     "row_set_hash",
     "prev_seal",
     "residual_values",
+    # The snapshot of the masked Iceberg table the audit read (None when it read a topic): the
+    # seal names the table state it covers, so the chain and the table history check each other.
+    "masked_snapshot",
 )
 # Sealed fields that audit rows written before them do not have: a missing one is left out of
 # the seal, so those rows still verify.
-LATER_FIELDS = frozenset({"residual_values"})
+LATER_FIELDS = frozenset({"residual_values", "masked_snapshot"})
 
 
 def canonical_window(row: dict[str, Any]) -> dict[str, Any]:

@@ -123,6 +123,10 @@ class SealChain(KeyedProcessFunction):
     """Keyed by dataset: each window's seal hashes its fields and the previous seal. The last
     seal lives in checkpointed state, so the chain survives restarts."""
 
+    def __init__(self, masked_snapshot: str | None = None):
+        # The Iceberg snapshot the job reads (None for a topic), written into every seal.
+        self._masked_snapshot = masked_snapshot
+
     def open(self, runtime_context: RuntimeContext) -> None:
         self._last = runtime_context.get_state(ValueStateDescriptor("last_seal", Types.STRING()))
 
@@ -140,6 +144,7 @@ class SealChain(KeyedProcessFunction):
             residual_values=json.dumps(summary["residuals"], sort_keys=True),
             row_set_hash=summary["row_set_hash"],
             prev_seal=self._last.value(),
+            masked_snapshot=self._masked_snapshot,
         )
         window["seal"] = seal.seal_hash(seal.canonical_window(window))
         self._last.update(window["seal"])
