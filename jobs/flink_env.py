@@ -33,6 +33,7 @@ SYSTEM_CLASSPATH_JARS = (
     "hadoop-client-",
     "commons-logging-",
     "iceberg-flink-runtime-",
+    "maskstream-iceberg-sink-",
     "sqlite-jdbc-",
 )
 

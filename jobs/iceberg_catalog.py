@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
     from pyiceberg.table import Table
 
+# Iceberg's own connector, and maskstream's (build/iceberg-sink: the same tables, provenance in
+# every snapshot summary).
+ICEBERG_CONNECTORS = frozenset({"iceberg", "maskstream-iceberg"})
 JDBC_CATALOG = "org.apache.iceberg.jdbc.JdbcCatalog"
 REST_CATALOG = "org.apache.iceberg.rest.RESTCatalog"
 
@@ -29,7 +32,7 @@ class TableRef:
 
     @property
     def is_iceberg(self) -> bool:
-        return self.options.get("connector") == "iceberg"
+        return self.options.get("connector") in ICEBERG_CONNECTORS
 
     @property
     def is_table(self) -> bool:

@@ -38,7 +38,10 @@ class MaskJob:
 def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = None) -> MaskJob:
     """Define the tables, register the masking UDF and compile the INSERTs; execute nothing."""
     policy = policy or load_policy(config.policy_path)
-    load_keyring()  # fail at start-up, on the client, if the key is missing or weak
+    keyring = load_keyring()  # fail at start-up, on the client, if the key is missing or weak
+    # Provenance of every Iceberg snapshot the job commits (sql/iceberg/masked.sql).
+    config.variables["JOB_POLICY_VERSION"] = str(policy.version)
+    config.variables["JOB_TOKEN_KEY_ID"] = keyring.active_id
     registry = config.variables.get("POLICY_REGISTRY_DIR")
     if registry:
         # Versions only go up, and weakening a field is explicit (allow_weaker).

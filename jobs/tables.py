@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobs.config import JobConfig
+from jobs.iceberg_catalog import ICEBERG_CONNECTORS
 from jobs.mask_projection import DATE_PARTITION
 from jobs.sql_files import SchemaMismatchError, Statement, load_sql_file, table_options
 from udfs.policy.model import Policy, table_name
@@ -113,7 +114,7 @@ def prepare_catalog(options: dict[str, str]) -> None:
     """Create the folder of a local (SQLite) Iceberg catalog: SQLite creates the file, not the
     folder it lives in."""
     uri = options.get("uri", "")
-    if options.get("connector") == "iceberg" and uri.startswith("jdbc:sqlite:"):
+    if options.get("connector") in ICEBERG_CONNECTORS and uri.startswith("jdbc:sqlite:"):
         Path(uri.removeprefix("jdbc:sqlite:")).parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from jobs.config import JobConfig, load_config
+from jobs.iceberg_catalog import ICEBERG_CONNECTORS
 from jobs.project import find_project
 from jobs.sql_files import Statement, load_sql_file
 from maskstream.records import committed_files
@@ -72,7 +73,7 @@ def _analyst_ddl(env: str, variables: dict[str, str] | None) -> Iterator[_Analys
             (statement,) = [s for s in load_sql_file(ddl, config.variables) if not s.set_key]
             options = ref.options
             connector = options.get("connector")
-            if connector == "iceberg" or (
+            if connector in ICEBERG_CONNECTORS or (
                 connector == "filesystem" and options.get("format") in READERS
             ):
                 yield _AnalystDdl(
@@ -87,7 +88,7 @@ def analyst_tables(
     with their committed files."""
     tables = []
     for t in _analyst_ddl(env, variables):
-        if t.options["connector"] == "iceberg":
+        if t.options["connector"] in ICEBERG_CONNECTORS:
             ref = TableRef(t.name, t.ddl, t.options)
             table = load_iceberg(ref)
             if table is not None and table.current_snapshot() is not None:
@@ -247,7 +248,8 @@ def flink_init_sql(env: str = "local", variables: dict[str, str] | None = None) 
     # The Iceberg catalog itself, for time travel and every table in it:
     #   SELECT * FROM maskstream.customers.masked /*+ OPTIONS('snapshot-id'='...') */
     for t in analyst:
-        if t.options.get("connector") != "iceberg" or t.options["catalog-name"] in done:
+        iceberg = t.options.get("connector") in ICEBERG_CONNECTORS
+        if not iceberg or t.options["catalog-name"] in done:
             continue
         done.add(t.options["catalog-name"])
         keys = ("catalog-impl", "uri", "warehouse")

@@ -107,7 +107,7 @@ def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
         ref = tables.table_ref(config, suffix)
         table = tables.load_iceberg(ref) if ref is not None and ref.is_iceberg else None
         if table is not None:
-            history = check_history(table, ref.identifier)
+            history = check_history(table, ref.identifier, provenance=suffix == "masked")
             report.history_problems += history.problems
             report.history_checked.append(history.summary)
             if suffix == "masked":
@@ -159,15 +159,22 @@ class History:
     summary: str
 
 
-def check_history(table: Any, name: str) -> History:
+# Written by the mask job into every snapshot it commits (build/iceberg-sink).
+PROVENANCE = ("maskstream.policy-version", "maskstream.token-key-id", "flink.job-id")
+
+
+def check_history(table: Any, name: str, provenance: bool = False) -> History:
     """An Iceberg table is append-only when every snapshot since its first is an `append`, each
     the child of the one before, the current snapshot is the newest (no rollback), and every
-    data file any snapshot added is still there, unchanged in size. Problems name the snapshot."""
+    data file any snapshot added is still there, unchanged in size. With `provenance`, every
+    append must also carry the mask job's provenance (PROVENANCE): rows appended by any other
+    writer are named. Problems name the snapshot."""
     from pyiceberg.manifest import ManifestEntryStatus
 
     problems: list[str] = []
     snapshots = sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
     previous = None
+    writers: set[str] = set()
     for snapshot in snapshots:
         operation = snapshot.summary.operation.value if snapshot.summary else "unknown"
         when = millis_text(pd.Timestamp(snapshot.timestamp_ms, unit="ms"))
@@ -177,6 +184,18 @@ def check_history(table: Any, name: str) -> History:
                 f"{label} is a `{operation}`, not an append: rows were replaced or "
                 "deleted after they were committed"
             )
+        elif provenance:
+            summary = snapshot.summary or {}
+            missing = [k for k in PROVENANCE if not summary.get(k)]
+            if missing:
+                problems.append(
+                    f"{label} was appended by another writer than the mask job (no "
+                    f"{', '.join(missing)} in its summary)"
+                )
+            else:
+                writers.add(
+                    f"v{summary['maskstream.policy-version']}/{summary['maskstream.token-key-id']}"
+                )
         if previous is not None and snapshot.parent_snapshot_id != previous.snapshot_id:
             problems.append(
                 f"{label} does not follow snapshot {previous.snapshot_id}: the "
@@ -201,7 +220,8 @@ def check_history(table: Any, name: str) -> History:
             f"{name}: the current snapshot is not the newest "
             f"({snapshots[-1].snapshot_id}): the table was rolled back"
         )
-    return History(problems, f"{name}: {len(snapshots)} snapshot(s)")
+    written = f", by the mask job with policy/key {', '.join(sorted(writers))}" if writers else ""
+    return History(problems, f"{name}: {len(snapshots)} snapshot(s){written}")
 
 
 def _file_problem(table: Any, data_file: Any) -> str | None:

@@ -64,6 +64,8 @@ KLIBS_STAMP="$KLIBS/.resolved"
 
 FLINK_LIB="$ROOT/lib"
 JARS_POM="$ROOT/build/jars/pom.xml"
+# The one jar built here: the Iceberg sink that writes provenance into snapshot summaries.
+SINK_DIR="$ROOT/build/iceberg-sink"
 JARS_STAMP="$FLINK_LIB/.jars.resolved"
 
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
@@ -93,6 +95,20 @@ port_open() { # host port
 }
 
 pom_hash() { sha256sum "$1" | cut -d' ' -f1; }
+# lib/ is up to date when neither the pom nor the sink's sources changed.
+jars_hash() {
+  { pom_hash "$JARS_POM"; find "$SINK_DIR/pom.xml" "$SINK_DIR/src" -type f | sort | xargs sha256sum; } \
+    | sha256sum | cut -d' ' -f1
+}
+
+build_sink() { # outdir: compile build/iceberg-sink (Flink and Iceberg provided) into it
+  local rc=0
+  # shellcheck disable=SC2086
+  $MVN $MVN_FLAGS -f "$SINK_DIR/pom.xml" package -DskipTests 2>&1 9>&- \
+    | sed -u -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2 || rc=$?
+  ((rc == 0)) || die "building $SINK_DIR failed"
+  cp "$SINK_DIR"/target/maskstream-iceberg-sink-*.jar "$1/"
+}
 
 mvn_copy() { # pom outdir [extra mvn args...]
   local pom="$1" out="$2"; shift 2
@@ -186,7 +202,7 @@ resolve_kafka_libs() {
 # copied by an earlier run) are replaced, nothing else in lib/ is touched.
 resolve_flink_jars() {
   local want
-  want="$(pom_hash "$JARS_POM")"
+  want="$(jars_hash)"
   if [[ -f "$JARS_STAMP" ]] && [[ "$(head -n1 "$JARS_STAMP")" == "$want" ]]; then
     local ok=1 j
     while IFS= read -r j; do
@@ -204,6 +220,7 @@ resolve_flink_jars() {
   CLEANUP+=("$tmp")
   mvn_copy "$JARS_POM" "$tmp"
   compgen -G "$tmp/*.jar" >/dev/null || die "no jar resolved from $JARS_POM"
+  build_sink "$tmp"
   if [[ -f "$JARS_STAMP" ]]; then
     while IFS= read -r j; do
       [[ -n "$j" && "$j" != */* ]] && rm -f "$FLINK_LIB/$j"

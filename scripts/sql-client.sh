@@ -31,11 +31,14 @@ setup() {
   cp "$wheel"/conf/log4j*.properties "$wheel"/conf/config.yaml "$HOME_DIR/conf/"
   mvn -B -q -f "$POM" dependency:copy-dependencies -DoutputDirectory="$HOME_DIR/opt" \
     | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^$/d' >&2
-  sha256sum "$POM" > "$HOME_DIR/.ready"
+  ready_stamp > "$HOME_DIR/.ready"
 }
 
+# Set up again when the gateway pom or the project's jars change (they are linked, by name).
+ready_stamp() { { sha256sum "$POM"; ls "$PROJECT"/lib/*.jar; } | sha256sum; }
+
 compgen -G "$PROJECT/lib/*.jar" > /dev/null || { echo "sql-client.sh: run \`make jars\` first" >&2; exit 1; }
-if ! sha256sum --status -c "$HOME_DIR/.ready" 2>/dev/null; then setup; fi
+if [[ "$(cat "$HOME_DIR/.ready" 2>/dev/null)" != "$(ready_stamp)" ]]; then setup; fi
 "$MS" sql-init "${vars[@]}" --out "$INIT"
 export FLINK_LOG_DIR="$HOME_DIR/log"
 exec "$HOME_DIR/bin/sql-client.sh" embedded -i "$INIT" -Dexecution.target=local "$@"

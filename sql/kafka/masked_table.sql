@@ -6,7 +6,11 @@
 CREATE TABLE ${DATASET}_masked_table (
   `dt`  STRING  -- event date (yyyy-MM-dd) of the row: the partition
 ) PARTITIONED BY (`dt`) WITH (
-  'connector' = 'iceberg',
+  'connector' = 'maskstream-iceberg',
+  -- Written into every snapshot summary this job commits (build/iceberg-sink), beside Iceberg's
+  -- own flink.job-id and flink.max-committed-checkpoint-id: the job's policy and key.
+  'snapshot-property.maskstream.policy-version' = '${JOB_POLICY_VERSION}',
+  'snapshot-property.maskstream.token-key-id' = '${JOB_TOKEN_KEY_ID}',
   'catalog-name' = '${ICEBERG_CATALOG}',
   'catalog-impl' = '${ICEBERG_CATALOG_IMPL}',
   'uri' = '${ICEBERG_CATALOG_URI}',

@@ -88,13 +88,15 @@ def test_masked_tables_are_iceberg_partitioned_by_event_date(two_datasets: TwoDa
         assert files and all(p.endswith(".parquet") for p in files)
         folders = {Path(p).parent.name for p in files}
         assert folders == {f"dt={r['event_time'][:10]}" for r in rows}
-        # Every snapshot an append by the Flink sink, which records its job and checkpoint.
+        # Every snapshot an append by the Flink sink, which records its job and checkpoint, and
+        # the job's policy version and token key id (build/iceberg-sink).
+        version = str(load_policy(config.policy_path).version)
         for snapshot in table.snapshots():
-            assert snapshot.summary.operation.value == "append"
-            assert (
-                snapshot.summary["flink.job-id"]
-                and snapshot.summary["flink.max-committed-checkpoint-id"]
-            )
+            summary = snapshot.summary
+            assert summary.operation.value == "append"
+            assert summary["flink.job-id"] and summary["flink.max-committed-checkpoint-id"]
+            assert summary["maskstream.policy-version"] == version
+            assert summary["maskstream.token-key-id"] == "k1"
 
 
 def test_rows_per_day_per_policy_version(two_datasets: TwoDatasets) -> None:

@@ -50,7 +50,7 @@ def _assert_each_row_once(config: JobConfig, tmp_path: Path) -> None:
     assert sum(1 for n in seen.values() if n > 1) == 0  # counts only, never a row
     assert set(seen) == expected and len(expected) == ROWS
     ref = table_ref(config, "masked")
-    history = check_history(load_iceberg(ref), ref.identifier)
+    history = check_history(load_iceberg(ref), ref.identifier, provenance=True)
     assert history.problems == []
 
 

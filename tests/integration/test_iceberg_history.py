@@ -65,6 +65,7 @@ def test_history_is_append_only_and_tampering_is_named(written: JobConfig) -> No
         w["masked_snapshot"] for w in _table(config, "audit").scan().to_arrow().to_pylist()
     } == {current}
     assert "seals match customers.masked as of 1 snapshot(s)" in report.render()
+    assert "by the mask job with policy/key v2/k1" in report.render()
 
     # A delete through pyiceberg: a new snapshot that is no append, named in the report.
     from pyiceberg.expressions import EqualTo
@@ -159,3 +160,6 @@ def test_a_table_recreated_with_the_same_rows_is_caught_by_the_seals(written: Jo
     text = _report(config)
     assert f"name snapshot {sealed} of customers.masked, which its history does not have" in text
     assert "chain: intact" in text  # the seals themselves are untouched
+    # ... and its one append carries no mask job provenance: named as another writer's.
+    (snapshot,) = again.snapshots()
+    assert f"snapshot {snapshot.snapshot_id}" in text and "appended by another writer" in text
