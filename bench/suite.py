@@ -288,6 +288,7 @@ def run_variant(variant: Variant, args: argparse.Namespace, work: Path, key_id: 
             # (b, d) define customers_masked only for their sink to be LIKE it.
             "OUTPUT_PATH": str(sink if variant.key in MASK_JOBS else work / f"{variant.key}-x"),
             "ICEBERG_WAREHOUSE_DIR": str(work / f"{variant.key}-warehouse"),
+            "CHECKPOINT_DIR": str(work / f"{variant.key}-checkpoints"),
             "COPY_PATH": str(sink),
             "BENCH_MASKED_PATH": str(sink),
             "QUARANTINE_PATH": str(work / f"{variant.key}-quarantine"),

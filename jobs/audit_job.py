@@ -10,6 +10,7 @@ from pyflink.common import Types
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.table import StatementSet, StreamTableEnvironment
 
+from jobs.audit_plan import AuditPlan, plan_audit
 from jobs.audit_projection import (
     compile_audit_insert,
     compile_leaks_insert,
@@ -18,7 +19,6 @@ from jobs.audit_projection import (
 )
 from jobs.config import JobConfig, config_from_job_args
 from jobs.flink_env import create_stream_table_env, planned
-from jobs.iceberg_catalog import current_snapshot_id
 from jobs.tables import date_partitioned, define_table
 from udfs.detection.audit_scan import scanned_fields
 from udfs.flink.audit_functions import SEALED_TYPE, SealChain, audit_scan_udf, window_summary_udaf
@@ -30,6 +30,7 @@ class AuditJob:
     policy: Policy
     window_sql: str
     leaks_sql: str
+    plan: AuditPlan
 
 
 def build(
@@ -53,10 +54,16 @@ def build(
     t_env.create_temporary_system_function(summary_fn, window_summary_udaf(policy))
     text_fields = [f.name for f in scanned_fields(policy)]
     source = table_name(policy, source_suffix)
-    # A batch audit of an Iceberg table reads one snapshot, the current one, and names it in
-    # every seal; `verify` re-reads that snapshot and checks it against the seals.
-    snapshot = current_snapshot_id(config, "masked") if batch else None
-    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields, source, snapshot))
+    # A batch audit of an Iceberg table reads the snapshots since the last seal up to the
+    # current one, names it in every seal and continues the chain (jobs/audit_plan.py).
+    plan = plan_audit(config, policy, batch)
+    if plan.nothing_new:  # nothing to plan: the caller says so and runs nothing
+        return AuditJob(policy, "", "", plan), t_env.create_statement_set()
+    t_env.execute_sql(
+        compile_scan_view(
+            policy, scan_fn, text_fields, source, snapshot_id=plan.snapshot, since=plan.since
+        )
+    )
     minutes = int(config.variables.get("AUDIT_WINDOW_MINUTES", "60"))
     window_sql = compile_window_query(policy, minutes, summary_fn)
     windows = t_env.sql_query(window_sql)
@@ -64,7 +71,7 @@ def build(
     sealed = (
         planned(t_env, lambda: t_env.to_data_stream(windows))
         .key_by(lambda row: row[0], key_type=Types.STRING())
-        .process(SealChain(None if snapshot is None else str(snapshot)), output_type=SEALED_TYPE)
+        .process(SealChain(plan.snapshot, plan.prev_seal), output_type=SEALED_TYPE)
     )
     statements = t_env.create_statement_set()
     audit = table_name(policy, "audit")
@@ -75,7 +82,14 @@ def build(
     )
     leaks_sql = compile_leaks_insert(policy)
     statements.add_insert_sql(leaks_sql)
-    return AuditJob(policy, window_sql, leaks_sql), statements
+    return AuditJob(policy, window_sql, leaks_sql, plan), statements
+
+
+def nothing_new_message(job: AuditJob) -> str:
+    return (
+        f"{job.policy.dataset}: nothing new to audit: the masked table's current snapshot "
+        f"{job.plan.snapshot} is the one the last seal names; the audit adds nothing"
+    )
 
 
 def execute(env: StreamExecutionEnvironment, statements: StatementSet) -> None:
@@ -96,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point for `flink run -py jobs/audit_job.py` and `python -m jobs.audit_job`."""
     config = config_from_job_args("audit_job", __doc__, argv)
     env, t_env = create_stream_table_env(audit_flink_conf(config))
-    _, statements = build(t_env, config)
+    job, statements = build(t_env, config)
+    if job.plan.nothing_new:
+        print(nothing_new_message(job), file=sys.stderr)
+        return 0
     execute(env, statements)
     return 0
 

@@ -17,11 +17,21 @@ def compile_scan_view(
     scan_function: str,
     text_fields: list[str],
     source_table: str,
+    *,
     snapshot_id: int | None = None,
+    since: int | None = None,
 ) -> str:
-    """The per-row scan of the masked table; with `snapshot_id`, of that Iceberg snapshot."""
+    """The per-row scan of the masked table; with `snapshot_id`, of that Iceberg snapshot, and
+    with `since` too, of only the rows the snapshots after `since` up to it appended."""
     args = ", ".join(f"`{name}`" for name in text_fields)
-    hint = f" /*+ OPTIONS('snapshot-id'='{int(snapshot_id)}') */" if snapshot_id else ""
+    hint = ""
+    if snapshot_id and since:
+        hint = (
+            f" /*+ OPTIONS('start-snapshot-id'='{int(since)}', "
+            f"'end-snapshot-id'='{int(snapshot_id)}') */"
+        )
+    elif snapshot_id:
+        hint = f" /*+ OPTIONS('snapshot-id'='{int(snapshot_id)}') */"
     return (
         f"CREATE TEMPORARY VIEW `{scan_view_name(policy)}` AS\n"
         f"SELECT `policy_version`, `{event_time_field(policy)}` AS `event_time`, `source_ref`,\n"

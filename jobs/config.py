@@ -22,6 +22,14 @@ class ConfigError(Exception):
     """A configuration file or flag that cannot be used; names the file, the key and the fix."""
 
 
+# Placeholders a job fills at start-up, not settings, with what readers of a DDL see: the mask
+# job's policy version and active token key id, which every Iceberg snapshot it commits carries
+# in its summary, and the input files it reads (jobs/input_files.py).
+JOB_PLACEHOLDERS = {"JOB_POLICY_VERSION": "", "JOB_TOKEN_KEY_ID": "", "INPUT_FILES_PATTERN": ".*"}
+# Where a job restores its state from (a savepoint or a retained checkpoint).
+RESTORE_PATH = "execution.state-recovery.path"
+
+
 @dataclass
 class JobConfig:
     """Everything a job needs to be built, after layering."""
@@ -53,6 +61,27 @@ class JobConfig:
                 if (folder / name).exists():
                     return folder / name
         return None
+
+    def copy_ddl_file(self, suffix: str, dataset: str | None = None) -> Path | None:
+        """The DDL of a copy of table <dataset>_<suffix>: where the profile's own folder defines
+        the table (the masked topic of the kafka profile) and a `sql_fallback` folder defines it
+        too, the fallback's definition is a second table the job writes the same rows to (the
+        Iceberg copy of the topic). None when the profile keeps no copy."""
+        dataset = dataset or self.dataset
+        names = (f"{dataset}_{suffix}.sql", f"{suffix}.sql")
+        if not any((self.sql_dir / name).exists() for name in names):
+            return None
+        for folder in dict.fromkeys(f for f in self.sql_fallback if f != self.sql_dir):
+            for name in names:
+                if (folder / name).exists():
+                    return folder / name
+        return None
+
+    def sql_variables(self, job: dict[str, str] | None = None) -> dict[str, str]:
+        """The placeholders of the profile's SQL files: the profile's variables, and the values
+        a job sets at start-up (JOB_PLACEHOLDERS), their defaults unless `job` gives them.
+        Readers of a DDL want only its table options."""
+        return {**JOB_PLACEHOLDERS, **self.variables, **(job or {})}
 
     def schema_file(self, suffix: str) -> Path | None:
         """The column schema shared by every dataset's <suffix> table (sql/schema/<suffix>.sql),

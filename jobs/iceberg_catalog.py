@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from jobs.config import ConfigError, JobConfig
 from jobs.mask_projection import MASKED_TABLE
-from jobs.sql_files import load_sql_file, table_options
+from jobs.sql_files import table_options
+from jobs.table_ddl import ddl_statements, table_ddl_file
 
 if TYPE_CHECKING:
     from pyiceberg.catalog import Catalog
@@ -51,10 +52,11 @@ class TableRef:
 
 
 def _ddl_ref(config: JobConfig, suffix: str) -> TableRef | None:
-    ddl = config.ddl_file(suffix)
+    ddl = table_ddl_file(config, suffix)
     if ddl is None:
         return None
-    (statement,) = [s for s in load_sql_file(ddl, config.variables) if not s.set_key]
+    variables = config.sql_variables()
+    (statement,) = [s for s in ddl_statements(ddl, suffix, variables) if not s.set_key]
     return TableRef(f"{config.dataset}_{suffix}", ddl, table_options(statement))
 
 

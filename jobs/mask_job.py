@@ -9,10 +9,13 @@ from pathlib import Path
 
 from pyflink.table import TableEnvironment
 
-from jobs.config import JobConfig, config_from_job_args
+from jobs.config import RESTORE_PATH, JobConfig, config_from_job_args
 from jobs.flink_env import create_table_env, planned
+from jobs.iceberg_catalog import table_ref
+from jobs.input_files import InputPlan, plan_inputs
 from jobs.mask_projection import MASKED_TABLE, compile_insert, compile_view
 from jobs.sql_files import SchemaMismatchError
+from jobs.table_ddl import table_ddl_file
 from jobs.tables import (
     check_schema,
     columns_of,
@@ -33,6 +36,8 @@ class MaskJob:
 
     policy: Policy
     insert_sql: str
+    # The input files of a file profile: new ones, done ones left out (None for a topic).
+    inputs: InputPlan | None = None
 
 
 def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = None) -> MaskJob:
@@ -40,16 +45,22 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     policy = policy or load_policy(config.policy_path)
     keyring = load_keyring()  # fail at start-up, on the client, if the key is missing or weak
     # Provenance of every Iceberg snapshot the job commits (sql/iceberg/masked.sql).
-    config.variables["JOB_POLICY_VERSION"] = str(policy.version)
-    config.variables["JOB_TOKEN_KEY_ID"] = keyring.active_id
+    job = {"JOB_POLICY_VERSION": str(policy.version), "JOB_TOKEN_KEY_ID": keyring.active_id}
+    # A file source reads only the files the tables do not hold whole yet (jobs/input_files.py).
+    inputs = None
+    raw_ref = table_ref(config, "raw")
+    if raw_ref is not None and raw_ref.options.get("connector") == "filesystem":
+        resume = bool(config.flink.get(RESTORE_PATH))
+        inputs = plan_inputs(config, resume=resume)
+        job["INPUT_FILES_PATTERN"] = inputs.pattern
     registry = config.variables.get("POLICY_REGISTRY_DIR")
     if registry:
         # Versions only go up, and weakening a field is explicit (allow_weaker).
         PolicyRegistry(Path(registry)).admit(policy)
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
-    raw_sql = define_table(t_env, config, policy, "raw")
-    masked_sql = define_table(t_env, config, policy, "masked")
-    define_table(t_env, config, policy, "quarantine")
+    raw_sql = define_table(t_env, config, policy, "raw", job)
+    masked_sql = define_table(t_env, config, policy, "masked", job)
+    define_table(t_env, config, policy, "quarantine", job)
     columns = columns_of(t_env, raw)
     if ("payload", "BYTES") not in [(n, t.replace(" NOT NULL", "")) for n, t, _ in columns]:
         raise SchemaMismatchError(
@@ -69,14 +80,14 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     t_env.create_temporary_system_function(function, mask_udf(policy))
     t_env.execute_sql(compile_view(policy, function))
     # A profile whose masked table is a topic may keep an Iceberg copy of it too.
-    copy = config.ddl_file(MASKED_TABLE) is not None
+    copy = table_ddl_file(config, MASKED_TABLE) is not None
     if copy:
         copy_name = table_name(policy, MASKED_TABLE)
-        copy_sql = define_table(t_env, config, policy, MASKED_TABLE)
+        copy_sql = define_table(t_env, config, policy, MASKED_TABLE, job)
         check_schema(t_env, copy_name, copy_sql, sink_columns, partition=True)
     insert_sql = compile_insert(policy, date_partition=partitioned, masked_table=copy)
     planned(t_env, lambda: require_insert_only(t_env, insert_sql, masked))
-    return MaskJob(policy, insert_sql)
+    return MaskJob(policy, insert_sql, inputs)
 
 
 def submitted_by_flink_cli() -> bool:
@@ -89,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_job_args("mask_job", __doc__, argv)
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
+    if job.inputs is not None and job.inputs.nothing_new:
+        print(job.inputs.render(Path(config.variables["INPUT_PATH"])), file=sys.stderr)
+        return 0
     result = planned(t_env, lambda: t_env.execute_sql(job.insert_sql))
     if not submitted_by_flink_cli():
         result.wait()  # on the embedded MiniCluster the job lives only as long as this process

@@ -56,7 +56,8 @@ def _masked_insert(policy: Policy, table: str, date_partition: bool) -> str:
     )
 
 
-# The Iceberg copy of a masked topic (sql/kafka/masked_table.sql): the same rows, for analysts.
+# The Iceberg copy of a masked topic (the fallback folder's masked.sql, JobConfig.copy_ddl_file):
+# the same rows, for analysts.
 MASKED_TABLE = "masked_table"
 
 

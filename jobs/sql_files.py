@@ -146,3 +146,29 @@ def table_options(statement: Statement) -> dict[str, str]:
     parts = re.split(r"\bWITH\s*\(", statement.text, maxsplit=1, flags=re.IGNORECASE)
     with_clause = parts[1] if len(parts) == 2 else ""
     return {k.replace("''", "'"): v.replace("''", "'") for k, v in _OPTION.findall(with_clause)}
+
+
+_CREATE_TABLE = re.compile(
+    r"^(CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?)(`?)([A-Za-z0-9_]+)\2(?=[\s(])",
+    re.IGNORECASE,
+)
+
+
+def renamed(statements: list[Statement], old: str, new: str, source: str) -> list[Statement]:
+    """The statements with CREATE TABLE `old` creating `new` instead: one definition serves two
+    tables (a masked topic's Iceberg copy is the Iceberg profile's masked table)."""
+    out, found = [], False
+    for statement in statements:
+        match = _CREATE_TABLE.match(statement.text)
+        if match and match.group(3) == old:
+            found = True
+            text = f"{match.group(1)}`{new}`{statement.text[match.end() :]}"
+            out.append(Statement(text, statement.line))
+        else:
+            out.append(statement)
+    if not found:
+        raise SqlFileError(
+            f"{source}: no CREATE TABLE `{old}` to define `{new}` from. Fix: keep the table's "
+            f"name {old} in that file"
+        )
+    return out

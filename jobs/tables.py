@@ -16,6 +16,7 @@ from jobs.config import JobConfig
 from jobs.iceberg_catalog import ICEBERG_CONNECTORS
 from jobs.mask_projection import DATE_PARTITION
 from jobs.sql_files import SchemaMismatchError, Statement, load_sql_file, table_options
+from jobs.table_ddl import ddl_statements, table_ddl_file
 from udfs.policy.model import Policy, table_name
 from udfs.policy.sink import QUARANTINE_COLUMNS, Column, masked_columns
 from udfs.sql_types import parse_sql_type
@@ -67,23 +68,26 @@ def derived_schema(policy: Policy, suffix: str) -> str | None:
     return None
 
 
-def table_parts(config: JobConfig, policy: Policy, suffix: str) -> list[TablePart]:
-    """What defines table <dataset>_<suffix>, in the order to run it."""
-    variables = {**config.variables, "DATASET": policy.dataset}
+def table_parts(
+    config: JobConfig, policy: Policy, suffix: str, job: dict[str, str] | None = None
+) -> list[TablePart]:
+    """What defines table <dataset>_<suffix>, in the order to run it. `job`: the values the job
+    sets at start-up (jobs.config.JOB_PLACEHOLDERS)."""
+    variables = {**config.sql_variables(job), "DATASET": policy.dataset}
     parts: list[TablePart] = []
     derived = derived_schema(policy, suffix)
     if derived is not None:
         parts.append(TablePart(f"derived from {policy.source}", [Statement(derived, 1)]))
     elif (schema := config.schema_file(suffix)) is not None:
         parts.append(TablePart(str(schema), load_sql_file(schema, variables), schema))
-    ddl = config.ddl_file(suffix, policy.dataset)
+    ddl = table_ddl_file(config, suffix, policy.dataset)
     if ddl is None:
         name = table_name(policy, suffix)
         raise SchemaMismatchError(
             f"{config.sql_dir / f'{suffix}.sql'}: no DDL for table `{name}`. Fix: add "
             f"{suffix}.sql (every dataset) or {name}.sql (this dataset only) to {config.sql_dir}"
         )
-    parts.append(TablePart(str(ddl), load_sql_file(ddl, variables), ddl))
+    parts.append(TablePart(str(ddl), ddl_statements(ddl, suffix, variables), ddl))
     return parts
 
 
@@ -130,9 +134,15 @@ def run_sql_file(t_env: TableEnvironment, path: Path, variables: dict[str, str])
     run_statements(t_env, load_sql_file(path, variables))
 
 
-def define_table(t_env: TableEnvironment, config: JobConfig, policy: Policy, suffix: str) -> Path:
+def define_table(
+    t_env: TableEnvironment,
+    config: JobConfig,
+    policy: Policy,
+    suffix: str,
+    job: dict[str, str] | None = None,
+) -> Path:
     """Create table <dataset>_<suffix> (see table_parts). Returns its DDL file."""
-    parts = table_parts(config, policy, suffix)
+    parts = table_parts(config, policy, suffix, job)
     for part in parts:
         for statement in part.statements:
             prepare_catalog(table_options(statement))

@@ -38,6 +38,11 @@ def write_html(trail: AuditTrail, path: Path) -> None:
 
 def render_text(trail: AuditTrail, dataset: str, last: int) -> str:
     """The last `last` windows as a table, then the leak verdict."""
+    if not trail.windows:
+        return (
+            f"audit of {dataset}: nothing audited yet (no sealed windows), so no verdict on "
+            "leaks. Fix: run the audit job (`maskstream run audit`)"
+        )
     lines = [f"audit of {dataset}: {len(trail.windows)} sealed window(s)"]
     header = ("window start", "version", "rows", "masked", "detected", "leaks")
     lines.append("  {:<24}{:>8}{:>10}{:>10}{:>10}{:>7}".format(*header))

@@ -122,6 +122,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         write_html(trail, Path(args.html))
         print(f"wrote {args.html}", file=sys.stderr)
     print(render_text(trail, args.policy_obj.dataset, args.last))
+    if not trail.windows:
+        return 2  # nothing audited: no verdict to give
     return 1 if trail.leak_hits else 0
 
 
@@ -210,7 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from maskstream.run_kafka import run_mask_on_kafka
 
         return run_mask_on_kafka(config, bounded=args.bounded, savepoint=args.savepoint)
-    status = run_local.run_mask_locally(config)
+    status = run_local.run_mask_locally(config, resume=args.resume)
     if args.show:
         run_local.show_before_after(config, config.policy_path, args.show)
     return status
@@ -280,6 +282,9 @@ COMMANDS = (
         o.Option(("--bounded",), {"action": "store_true",
                                   "help": "kafka: stop once caught up with the raw topic"}),
         o.Option(("--savepoint",), {"help": "kafka: resume from this savepoint"}),
+        o.Option(("--resume",), {"action": "store_true", "help": "files: finish the run "
+                                 "stopped last (Ctrl-C or killed) from its savepoint or "
+                                 "last checkpoint"}),
     ), True),
 )  # fmt: skip
 

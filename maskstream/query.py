@@ -70,7 +70,7 @@ def _analyst_ddl(env: str, variables: dict[str, str] | None) -> Iterator[_Analys
             if ref is None:
                 continue
             ddl = ref.ddl
-            (statement,) = [s for s in load_sql_file(ddl, config.variables) if not s.set_key]
+            (statement,) = [s for s in load_sql_file(ddl, config.sql_variables()) if not s.set_key]
             options = ref.options
             connector = options.get("connector")
             if connector in ICEBERG_CONNECTORS or (
@@ -91,7 +91,7 @@ def analyst_tables(
         if t.options["connector"] in ICEBERG_CONNECTORS:
             ref = TableRef(t.name, t.ddl, t.options)
             table = load_iceberg(ref)
-            if table is not None and table.current_snapshot() is not None:
+            if table is not None:  # with no snapshot yet it is queryable, and empty
                 tables.append(AnalystTable(t.name, Path(table.location()), "iceberg", (), ref))
             else:
                 tables.append(AnalystTable(t.name, Path(t.options["warehouse"]), "iceberg", ()))
@@ -145,8 +145,8 @@ def connect(tables: list[AnalystTable], as_of: str | None = None) -> Any:
         if iceberg is None:
             continue
         snapshot = as_of_snapshot(iceberg, as_of) if as_of else None
-        if as_of and snapshot is None:
-            data = scan_arrow(iceberg).schema.empty_table()
+        if iceberg.current_snapshot() is None or (as_of and snapshot is None):
+            data = iceberg.schema().as_arrow().empty_table()  # no rows yet: zero rows
         else:
             data = scan_arrow(iceberg, snapshot)
         con.register(table.name, data)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from jobs.input_files import committed_files
 from udfs.columns import is_null
 from udfs.sql_types import SqlType, millis_text
 
@@ -103,17 +104,6 @@ def count_rows(paths: Iterable[Path]) -> int:
             with path.open("rb") as handle:
                 total += sum(1 for line in handle if line.strip())
     return total
-
-
-def committed_files(table_dir: Path) -> list[Path]:
-    """Files of a filesystem table that are committed: Flink hides in-progress files with a
-    leading dot (or underscore) until the checkpoint that commits them."""
-    return sorted(
-        p
-        for p in table_dir.rglob("*")
-        if p.is_file()
-        and not any(part.startswith((".", "_")) for part in p.relative_to(table_dir).parts)
-    )
 
 
 def read_table(table_dir: Path) -> list[dict[str, Any]]:

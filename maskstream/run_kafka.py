@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from jobs.config import JobConfig
+from jobs.config import RESTORE_PATH, JobConfig
 
 
 def _checkpoints(checkpoint_dir: Path) -> int:
@@ -21,7 +21,7 @@ def run_mask_on_kafka(config: JobConfig, *, bounded: bool, savepoint: str | None
 
     flink = dict(config.flink)
     if savepoint:
-        flink["execution.state-recovery.path"] = savepoint
+        flink[RESTORE_PATH] = savepoint
     if bounded:
         config.variables["BOUNDED_MODE"] = "latest-offset"
     t_env = create_table_env(flink)

@@ -6,13 +6,15 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from jobs.config import ConfigError, JobConfig
+from jobs.config import RESTORE_PATH, ConfigError, JobConfig
+from jobs.input_files import count_lines, input_files
 from maskstream import tables
 from maskstream.provenance import is_generated
-from maskstream.records import committed_files, read_jsonl
+from maskstream.records import read_jsonl
 
 
 @dataclass
@@ -44,29 +46,6 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def count_lines(paths: list[Path]) -> int:
-    """Records in JSON lines files as Flink's line reader splits them: one per line, empty
-    lines included (the job quarantines them), and a last line without its newline."""
-    total = 0
-    for path in paths:
-        last = b"\n"
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                total += chunk.count(b"\n")
-                last = chunk[-1:]
-        total += last != b"\n"
-    return total
-
-
-def input_files(input_dir: Path) -> list[Path]:
-    """The files Flink's filesystem source reads: a file, or every file under the folder but
-    those whose name, or a parent folder's, starts with "." or "_" (Flink's hidden-file rule,
-    the one committed_files applies to a table)."""
-    if not input_dir.exists():
-        raise FileNotFoundError(2, "no such file or folder", str(input_dir))
-    return committed_files(input_dir) if input_dir.is_dir() else [input_dir]
-
-
 class _Progress(threading.Thread):
     """Prints rows committed to the masked table so far, once a second, to stderr. (Rows are
     readable only once a checkpoint commits them: rows in flight are not counted.)"""
@@ -92,17 +71,49 @@ class _Progress(threading.Thread):
         sys.stderr.write("\n")
 
 
-def run_mask_locally(config: JobConfig) -> int:
+def _wait_or_stop(result: Any, checkpoint_dir: Path) -> bool:
+    """Wait for the job; on Ctrl-C stop it with a savepoint that --resume continues from.
+    False when it was stopped."""
+    from jobs.flink_env import stop_with_savepoint
+    from jobs.restore import SAVEPOINTS
+
+    try:
+        result.wait()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n  stopping with a savepoint...\n")
+        where = (checkpoint_dir / SAVEPOINTS).resolve().as_uri()
+        path = stop_with_savepoint(result.get_job_client(), where)
+        print(f"stopped; savepoint {path}\nresume with: maskstream run mask --resume")
+        return False
+    return True
+
+
+def run_mask_locally(config: JobConfig, resume: bool = False) -> int:
+    """Mask the new input files (or, with `resume`, finish the run stopped last) and print what
+    was committed. Ctrl-C stops the job with a savepoint that --resume continues from."""
     from jobs.flink_env import create_table_env, planned
     from jobs.mask_job import build
+    from jobs.restore import discard, latest_restore_point
 
     input_dir = Path(config.variables["INPUT_PATH"])
-    inputs = input_files(input_dir)
-    rows_in = count_lines(inputs)
+    checkpoint_dir = Path(config.variables["CHECKPOINT_DIR"])
+    point = latest_restore_point(checkpoint_dir) if resume else None
+    if point is not None:
+        config = replace(config, flink={**config.flink, RESTORE_PATH: point.as_uri()})
+        print(f"resuming from {point}", file=sys.stderr)
     before, before_q = tables.mark(config, "masked"), tables.mark(config, "quarantine")
     started = time.monotonic()
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
+    inputs = input_files(input_dir) if job.inputs is None else job.inputs.new
+    if job.inputs is not None and job.inputs.nothing_new:
+        print(job.inputs.render(input_dir))
+        return 0
+    # A resumed run finishes its files: the records its checkpoints committed are not new.
+    partial = job.inputs.partial if job.inputs is not None else {}
+    rows_in = count_lines(inputs + list(partial)) - sum(have for have, _ in partial.values())
+    if job.inputs is not None and job.inputs.done:
+        print(job.inputs.render(input_dir), file=sys.stderr)
     print(
         f"masking {rows_in:,} rows from {input_dir} with {job.policy.source} "
         f"(dataset {job.policy.dataset} v{job.policy.version})",
@@ -111,10 +122,14 @@ def run_mask_locally(config: JobConfig) -> int:
     progress = _Progress(config, rows_in)
     progress.start()
     try:
-        planned(t_env, lambda: t_env.execute_sql(job.insert_sql)).wait()
+        result = planned(t_env, lambda: t_env.execute_sql(job.insert_sql))
+        if not _wait_or_stop(result, checkpoint_dir):
+            return 130
     finally:
         progress.stop.set()
         progress.join()
+    if point is not None:
+        discard(point, checkpoint_dir)
     elapsed = time.monotonic() - started
     operators = {f.name: f.operator.name for f in job.policy.masked}
     masked: Counter[str] = Counter()
@@ -191,7 +206,7 @@ def _short(value: object, limit: int = 40) -> str:
 
 def run_audit_locally(config: JobConfig) -> int:
     """Run the audit job over the masked table and print what it sealed."""
-    from jobs.audit_job import audit_flink_conf, build, execute
+    from jobs.audit_job import audit_flink_conf, build, execute, nothing_new_message
     from jobs.flink_env import create_stream_table_env
 
     if not tables.count_rows(config, "masked"):
@@ -203,7 +218,14 @@ def run_audit_locally(config: JobConfig) -> int:
     started = time.monotonic()
     env, t_env = create_stream_table_env(audit_flink_conf(config))
     job, statements = build(t_env, config)
-    print(f"auditing {tables.location(config, 'masked')} ({job.policy.dataset})", file=sys.stderr)
+    if job.plan.nothing_new:
+        print(nothing_new_message(job))
+        return 0
+    since = f", snapshots after {job.plan.since}" if job.plan.since else ""
+    print(
+        f"auditing {tables.location(config, 'masked')} ({job.policy.dataset}{since})",
+        file=sys.stderr,
+    )
     execute(env, statements)
     windows = len(tables.rows_since(config, "audit", before))
     where = tables.location(config, "audit")

@@ -5,6 +5,7 @@ catalog part lives in jobs/iceberg_catalog.py, which the jobs use too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from jobs.config import JobConfig
@@ -29,18 +30,29 @@ def scan_arrow(table: Table, snapshot_id: int | None = None) -> pa.Table:
     return table.scan(snapshot_id=snapshot_id).to_arrow()
 
 
-def read_rows(config: JobConfig, suffix: str) -> list[dict[str, Any]]:
-    """Every committed row of the profile's table <dataset>_<suffix>; none if not yet written.
-    Rows of an Iceberg table hold its partition column too."""
+def open_table(config: JobConfig, suffix: str) -> tuple[TableRef | None, Table | None]:
+    """The profile's table <dataset>_<suffix>: where it lives, and the Iceberg table once
+    loaded (None for files, or an Iceberg table never written)."""
     ref = table_ref(config, suffix)
+    table = load_iceberg(ref) if ref is not None and ref.is_iceberg else None
+    return ref, table
+
+
+def rows_of(ref: TableRef | None, table: Table | None) -> list[dict[str, Any]]:
+    """Every committed row of a table opened with open_table; none if not yet written. Rows
+    of an Iceberg table hold its partition column too."""
     if ref is None:
         return []
     if ref.is_iceberg:
-        table = load_iceberg(ref)
         if table is None or table.current_snapshot() is None:
             return []
         return scan_arrow(table).to_pylist()
     return read_table(ref.path)
+
+
+def read_rows(config: JobConfig, suffix: str) -> list[dict[str, Any]]:
+    """Every committed row of the profile's table <dataset>_<suffix>; none if not yet written."""
+    return rows_of(*open_table(config, suffix))
 
 
 def count_rows(config: JobConfig, suffix: str) -> int:
@@ -105,23 +117,56 @@ def rows_since(config: JobConfig, suffix: str, marker: Any) -> list[dict[str, An
     return pa.concat_tables(arrays, promote_options="default").to_pylist() if arrays else []
 
 
+def snapshots_in_order(table: Table) -> list[Any]:
+    """The table's snapshots, oldest first."""
+    return sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
+
+
+def entries_written_by(table: Table, snapshot: Any) -> Iterator[Any]:
+    """The manifest entries (added and deleted data files) that `snapshot` itself wrote."""
+    for manifest in snapshot.manifests(table.io):
+        if manifest.added_snapshot_id == snapshot.snapshot_id:
+            yield from manifest.fetch_manifest_entry(table.io, discard_deleted=False)
+
+
 def added_data_files(table: Table, after: int | None = None) -> list[str]:
     """The data files that the snapshots after snapshot `after` (all, when None) added."""
     from pyiceberg.manifest import ManifestEntryStatus
 
-    snapshots = sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
+    snapshots = snapshots_in_order(table)
     if after is not None:
         ids = [s.snapshot_id for s in snapshots]
         snapshots = snapshots[ids.index(after) + 1 :] if after in ids else snapshots
-    files = []
-    for snapshot in snapshots:
-        for manifest in snapshot.manifests(table.io):
-            if manifest.added_snapshot_id != snapshot.snapshot_id:
-                continue
-            for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True):
-                if entry.status == ManifestEntryStatus.ADDED:
-                    files.append(entry.data_file.file_path)
-    return files
+    return [
+        entry.data_file.file_path
+        for snapshot in snapshots
+        for entry in entries_written_by(table, snapshot)
+        if entry.status == ManifestEntryStatus.ADDED
+    ]
+
+
+def rows_by_snapshot(table: Table, as_of: int | None = None) -> dict[int, list[dict[str, Any]]]:
+    """The table's rows (current, or as of snapshot `as_of`), by the snapshot that appended
+    each: the one whose commit added the data file the row is in. Read as the table's own scan
+    reads them (deletes applied)."""
+    from collections import defaultdict
+
+    from pyiceberg.expressions import AlwaysTrue
+    from pyiceberg.io.pyarrow import ArrowScan
+
+    current = table.current_snapshot() if as_of is None else table.snapshot_by_id(as_of)
+    if current is None:
+        return {}
+    added_by = {
+        entry.data_file.file_path: entry.snapshot_id
+        for manifest in current.manifests(table.io)
+        for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True)
+    }
+    tasks: dict[int, list[Any]] = defaultdict(list)
+    for task in table.scan(snapshot_id=current.snapshot_id).plan_files():
+        tasks[added_by[task.file.file_path]].append(task)
+    scan = ArrowScan(table.metadata, table.io, table.schema(), AlwaysTrue())
+    return {snapshot: scan.to_table(group).to_pylist() for snapshot, group in tasks.items()}
 
 
 def _local(path: str) -> str:

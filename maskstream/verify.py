@@ -13,6 +13,12 @@ import pandas as pd
 from jobs.config import JobConfig
 from maskstream import tables
 from maskstream.records import read_table
+from maskstream.table_history import (  # noqa: F401  (check_history: re-exported)
+    PROVENANCE,
+    History,
+    check_history,
+    check_sealed_snapshots,
+)
 from udfs.crypto.digest import row_digests
 from udfs.crypto.seal import canonical_window, row_set_hash, seal_hash
 from udfs.policy.model import Policy, event_time_field
@@ -47,11 +53,19 @@ class VerifyReport:
     # What the Iceberg tables' own history says was done to them other than appends.
     history_problems: list[str] = field(default_factory=list)
     history_checked: list[str] = field(default_factory=list)
+    # Rows committed after the last audit: not sealed yet, so not checked (and not a failure).
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """No seal and no row: nothing was checked, so nothing is verified."""
+        return not self.windows
 
     @property
     def ok(self) -> bool:
         return (
-            not self.chain_problems
+            not self.empty
+            and not self.chain_problems
             and not self.history_problems
             and all(w.ok for w in self.windows)
         )
@@ -66,7 +80,14 @@ class VerifyReport:
         lines += [f"history: {p}" for p in self.history_problems]
         if self.history_checked and not self.history_problems:
             lines.append(f"history: append-only ({'; '.join(self.history_checked)})")
+        lines += [f"pending: {p}" for p in self.pending]
         bad = sum(1 for w in self.windows if not w.ok)
+        if self.empty:
+            lines.append(
+                "NOT VERIFIED: nothing to check (no seals and no masked rows). Fix: run the mask "
+                "job, then the audit job (`maskstream run mask`, `maskstream run audit`)"
+            )
+            return "\n".join(lines)
         lines.append(
             "VERIFIED: every window matches its seal"
             + (", every snapshot is an append" if self.history_checked else "")
@@ -84,158 +105,116 @@ def verify(policy: Policy, masked_dir: Path, audit_dir: Path) -> VerifyReport:
 
 def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
     """Verify the masked table of the profile (its Iceberg table or files, or its topic read
-    read_committed) against the seals, and the history of its Iceberg tables."""
-    seals = tables.read_rows(config, "audit")
-    if "MASKED_TOPIC" in config.variables:
+    read_committed) against the seals, and the history of its Iceberg tables. Each table is
+    loaded once."""
+    audit_ref, audit = tables.open_table(config, "audit")
+    seals = tables.rows_of(audit_ref, audit)
+    ref, masked = tables.open_table(config, "masked")  # a topic's Iceberg copy, if it has one
+    topic = "MASKED_TOPIC" in config.variables
+    rows = tables.rows_of(ref, masked) if topic or masked is None else []
+    if topic:
         from maskstream.kafka_io import consume
 
         topic, bootstrap = config.variables["MASKED_TOPIC"], config.variables["KAFKA_BOOTSTRAP"]
-        rows = [r.value for r in consume(bootstrap, topic, timeout=600, idle=10)]
-        report = verify_rows(policy, rows, seals)
+        topic_rows = [r.value for r in consume(bootstrap, topic, timeout=600, idle=10)]
+        report = verify_rows(policy, topic_rows, seals)
         # The topic's Iceberg copy holds the same rows: checked against the same seals.
-        ref = tables.table_ref(config, "masked")
-        if ref is not None and ref.is_iceberg and tables.load_iceberg(ref) is not None:
-            copy = verify_rows(policy, tables.read_rows(config, "masked"), seals)
+        if ref is not None and masked is not None:
+            copy = verify_rows(policy, rows, seals)
             report.history_problems += [
                 f"{ref.identifier} (the topic's Iceberg copy): {w.render()}"
                 for w in copy.windows
                 if not w.ok
             ]
+    elif ref is not None and masked is not None:
+        report = verify_by_audit_run(policy, masked, ref.identifier, seals)
     else:
-        report = verify_rows(policy, tables.read_rows(config, "masked"), seals)
-    for suffix in ("masked", "audit"):
-        ref = tables.table_ref(config, suffix)
-        table = tables.load_iceberg(ref) if ref is not None and ref.is_iceberg else None
-        if table is not None:
-            history = check_history(table, ref.identifier, provenance=suffix == "masked")
-            report.history_problems += history.problems
-            report.history_checked.append(history.summary)
-            if suffix == "masked":
-                checked = check_sealed_snapshots(policy, table, ref.identifier, seals)
-                report.history_problems += checked.problems
-                report.history_checked += [checked.summary] if checked.summary else []
+        report = verify_rows(policy, rows, seals)
+    for suffix, r, table in (("masked", ref, masked), ("audit", audit_ref, audit)):
+        if r is None or table is None:
+            continue
+        history = check_history(table, r.identifier, provenance=suffix == "masked")
+        report.history_problems += history.problems
+        report.history_checked.append(history.summary)
+        if suffix == "masked":
+            checked = check_sealed_snapshots(policy, table, r.identifier, seals)
+            report.history_problems += checked.problems
+            report.history_checked += [checked.summary] if checked.summary else []
     return report
 
 
-def check_sealed_snapshots(
-    policy: Policy, table: Any, name: str, seals: list[dict[str, Any]]
-) -> History:
-    """Each seal names the snapshot of the masked table its audit read: that snapshot must be
-    in the table's history, and its rows, read again as of it, must match the seals that name it
-    (counts and row-set hashes). So a rewritten history (a snapshot the seals name is gone) or a
-    seal forged for rows that were never committed fails here, and the chain and the table's
-    history vouch for each other."""
-    named: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _digest_runs(table: Any, known: list[tuple[int, int]]) -> dict[str, int]:
+    """Row digest -> the audit run (its snapshot) that sealed the row: the rows each run's
+    snapshot held that the snapshots since the run before it appended."""
+    home: dict[str, int] = {}
+    order = {s.snapshot_id: s.sequence_number or 0 for s in table.snapshots()}
+    previous = -1
+    for sequence, run in known:
+        for snapshot, rows in tables.rows_by_snapshot(table, as_of=run).items():
+            if previous < order.get(snapshot, -1) <= sequence:
+                home.update((str(r.get("row_digest")), run) for r in rows)
+        previous = sequence
+    return home
+
+
+def verify_by_audit_run(
+    policy: Policy, table: Any, name: str, all_seals: list[dict[str, Any]]
+) -> VerifyReport:
+    """An Iceberg masked table against seals that each name the snapshot their audit run read
+    up to. A run sealed what the snapshots after the previous run's appended, so the table's
+    current rows are split by the snapshot that appended them (the data file they are in) and
+    each part is checked against its run's seals: a window with late rows has a seal per run.
+    Rows appended after the last run are pending: not sealed yet, named, not a failure."""
+    seals = [r for r in all_seals if r.get("dataset") == policy.dataset]
+    by_snapshot = tables.rows_by_snapshot(table)
+    if not seals or any(not s.get("masked_snapshot") for s in seals):
+        # No audit yet, or seals older than snapshot names: one audit of the whole table.
+        return verify_rows(policy, [r for part in by_snapshot.values() for r in part], seals)
+    order = {s.snapshot_id: s.sequence_number or 0 for s in table.snapshots()}
+    runs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for seal in seals:
-        if seal.get("dataset") == policy.dataset and seal.get("masked_snapshot"):
-            named[str(seal["masked_snapshot"])].append(seal)
-    problems = []
-    for snapshot_id, group in named.items():
-        snapshot = table.snapshot_by_id(int(snapshot_id))
-        if snapshot is None:
-            problems.append(
-                f"{len(group)} seal(s) name snapshot {snapshot_id} of {name}, which its history "
-                "does not have: the table was rewritten or rolled back after it was audited"
-            )
-            continue
-        rows = tables.scan_arrow(table, int(snapshot_id)).to_pylist()
-        sealed = verify_rows(policy, rows, group)
-        keys = {
-            (int(r["policy_version"]), millis_text(r["window_start"]), millis_text(r["window_end"]))
-            for r in group
-        }
-        problems += [
-            f"{name} as of snapshot {snapshot_id} (named by its seals): {w.render()}"
-            for w in sealed.windows
-            if w.key in keys and not w.ok
-        ]
-    summary = f"seals match {name} as of {len(named)} snapshot(s)" if named else ""
-    return History(problems, summary)
-
-
-@dataclass(frozen=True)
-class History:
-    problems: list[str]
-    summary: str
-
-
-# Written by the mask job into every snapshot it commits (build/iceberg-sink).
-PROVENANCE = ("maskstream.policy-version", "maskstream.token-key-id", "flink.job-id")
-
-
-def check_history(table: Any, name: str, provenance: bool = False) -> History:
-    """An Iceberg table is append-only when every snapshot since its first is an `append`, each
-    the child of the one before, the current snapshot is the newest (no rollback), and every
-    data file any snapshot added is still there, unchanged in size. With `provenance`, every
-    append must also carry the mask job's provenance (PROVENANCE): rows appended by any other
-    writer are named. Problems name the snapshot."""
-    from pyiceberg.manifest import ManifestEntryStatus
-
-    problems: list[str] = []
-    snapshots = sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
-    previous = None
-    writers: set[str] = set()
-    for snapshot in snapshots:
-        operation = snapshot.summary.operation.value if snapshot.summary else "unknown"
-        when = millis_text(pd.Timestamp(snapshot.timestamp_ms, unit="ms"))
-        label = f"{name} snapshot {snapshot.snapshot_id} ({when})"
-        if operation != "append":
-            problems.append(
-                f"{label} is a `{operation}`, not an append: rows were replaced or "
-                "deleted after they were committed"
-            )
-        elif provenance:
-            summary = snapshot.summary or {}
-            missing = [k for k in PROVENANCE if not summary.get(k)]
-            if missing:
-                problems.append(
-                    f"{label} was appended by another writer than the mask job (no "
-                    f"{', '.join(missing)} in its summary)"
-                )
-            else:
-                writers.add(
-                    f"v{summary['maskstream.policy-version']}/{summary['maskstream.token-key-id']}"
-                )
-        if previous is not None and snapshot.parent_snapshot_id != previous.snapshot_id:
-            problems.append(
-                f"{label} does not follow snapshot {previous.snapshot_id}: the "
-                "history was rewritten"
-            )
-        previous = snapshot
-        for manifest in snapshot.manifests(table.io):
-            if manifest.added_snapshot_id != snapshot.snapshot_id:
-                continue
-            for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=False):
-                if entry.status == ManifestEntryStatus.DELETED:
-                    problems.append(f"{label} removes data file {entry.data_file.file_path}")
-                    continue
-                if entry.status != ManifestEntryStatus.ADDED:
-                    continue
-                problem = _file_problem(table, entry.data_file)
-                if problem:
-                    problems.append(f"{label}: {problem}")
-    current = table.current_snapshot()
-    if snapshots and (current is None or current.snapshot_id != snapshots[-1].snapshot_id):
-        problems.append(
-            f"{name}: the current snapshot is not the newest "
-            f"({snapshots[-1].snapshot_id}): the table was rolled back"
+        runs[int(seal["masked_snapshot"])].append(seal)
+    known = sorted((order[run], run) for run in runs if run in order)
+    appends = {
+        s.snapshot_id
+        for s in table.snapshots()
+        if s.summary and s.summary.operation.value == "append"
+    }
+    parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    pending, rewritten, moved = 0, Counter[int](), []
+    for snapshot, rows in by_snapshot.items():
+        sequence = order.get(snapshot)
+        run = next((r for q, r in known if sequence is not None and sequence <= q), None)
+        if run is not None:
+            parts[run].extend(rows)
+        elif snapshot in appends:
+            pending += len(rows)
+        else:  # a delete or overwrite wrote them again
+            rewritten[snapshot] += len(rows)
+            moved.extend(rows)
+    if moved:
+        # Rows a delete or overwrite wrote again belong to the run that sealed them: found by
+        # their digests among the rows each run's snapshot held (the table's own history).
+        home = _digest_runs(table, known)
+        for row in moved:
+            run = home.get(str(row.get("row_digest")))
+            if run is not None:
+                parts[run].append(row)
+    windows = [w for run, group in runs.items() for w in compare_windows(policy, parts[run], group)]
+    windows.sort(key=lambda w: (w.key[1], w.key[0]))
+    report = VerifyReport(windows, _check_chain(seals))
+    report.history_problems += [
+        f"{n:,} row(s) of {name} sit in data files that snapshot {snapshot} (not an append) "
+        "wrote again after they were sealed"
+        for snapshot, n in rewritten.items()
+    ]
+    if pending:
+        last = f" (snapshot {known[-1][1]})" if known else ""
+        report.pending.append(
+            f"{pending:,} row(s) of {name} committed after the last audit{last} are not sealed "
+            "yet. Fix: run the audit job (`maskstream run audit`)"
         )
-    written = f", by the mask job with policy/key {', '.join(sorted(writers))}" if writers else ""
-    return History(problems, f"{name}: {len(snapshots)} snapshot(s){written}")
-
-
-def _file_problem(table: Any, data_file: Any) -> str | None:
-    path = data_file.file_path
-    try:
-        size = len(table.io.new_input(path))
-    except (FileNotFoundError, OSError):
-        return f"data file {path} is gone"
-    if size != data_file.file_size_in_bytes:
-        return (
-            f"data file {path} changed after it was committed "
-            f"({data_file.file_size_in_bytes:,} bytes committed, {size:,} now)"
-        )
-    return None
+    return report
 
 
 def read_seals(audit_dir: Path) -> list[dict[str, Any]]:
@@ -247,6 +226,14 @@ def verify_rows(
 ) -> VerifyReport:
     """Verify masked rows (read from files or a topic) against the audit trail's seals."""
     seals = [r for r in all_seals if r.get("dataset") == policy.dataset]
+    return VerifyReport(compare_windows(policy, rows, seals), _check_chain(seals))
+
+
+def compare_windows(
+    policy: Policy, rows: list[dict[str, Any]], seals: list[dict[str, Any]]
+) -> list[WindowResult]:
+    """Each window of `rows` against its seal among `seals` (one seal per window): counts,
+    row-set hash, and each row against its own digest."""
     by_key = {
         (int(r["policy_version"]), millis_text(r["window_start"]), millis_text(r["window_end"])): r
         for r in seals
@@ -304,7 +291,7 @@ def verify_rows(
         if altered[key]:
             result.problems.append(f"{altered[key]} row(s) altered: content does not match digest")
         results.append(result)
-    return VerifyReport(results, _check_chain(seals))
+    return results
 
 
 def _check_chain(seals: list[dict[str, Any]]) -> list[str]:

@@ -7,6 +7,9 @@ CREATE TABLE ${DATASET}_raw (
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${INPUT_PATH}',
+  -- Set by the mask job at start-up: every file but those the masked and quarantine tables
+  -- already hold whole, so a rerun over the same folder masks only what is new.
+  'source.path.regex-pattern' = '${INPUT_FILES_PATTERN}',
   -- Bytes as they are: one record per line (files) or message (Kafka), parsed by the job.
   'format' = 'raw'
 )

@@ -88,6 +88,7 @@ def table_paths(base: Path) -> dict[str, str]:
         "AUDIT_PATH": str(base / "audit"),
         "LEAKS_PATH": str(base / "leaks"),
         "AUDIT_WINDOW_MINUTES": "1",
+        "CHECKPOINT_DIR": str(base / "checkpoints"),
         # The default profile's Iceberg tables and their SQLite catalog.
         "ICEBERG_WAREHOUSE_DIR": str(base / "warehouse"),
     }
@@ -108,8 +109,9 @@ def run_audit(config: JobConfig) -> None:
     from jobs.flink_env import create_stream_table_env
 
     env, st_env = create_stream_table_env(audit_flink_conf(config))
-    _, statements = audit_job.build(st_env, config)
-    audit_job.execute(env, statements)
+    job, statements = audit_job.build(st_env, config)
+    if not job.plan.nothing_new:
+        audit_job.execute(env, statements)
 
 
 def run_mask_and_audit(config: JobConfig) -> None:

@@ -1,6 +1,8 @@
 """Files in, Iceberg tables out, exactly once: across a failure injected into the running job
-(it restarts from its last checkpoint) and across a stop-with-savepoint and a restart from it.
-Every input row is in the masked table once, and the table's history is appends only."""
+(it restarts from its last checkpoint), across a stop-with-savepoint and `run mask --resume`,
+and across a cancelled run resumed from its retained checkpoint. Every input row is in the
+masked table once, and the table's history is appends only; a rerun over the same input adds
+nothing."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from jobs.config import JobConfig, load_config
+from jobs.config import ConfigError, JobConfig, load_config
 from jobs.flink_env import stop_with_savepoint
+from jobs.restore import SAVEPOINTS
 from maskstream.generate import write_events
 from maskstream.records import read_jsonl
+from maskstream.run_local import run_mask_locally
 from maskstream.tables import count_rows, load_iceberg, table_ref
 from maskstream.verify import check_history
 from tests.integration.conftest import table_paths, table_rows
@@ -78,16 +82,44 @@ def test_exactly_once_across_an_injected_failure(token_key: str, tmp_path: Path)
     assert on_disk >= committed
 
 
-def test_exactly_once_across_a_savepoint_restart(token_key: str, tmp_path: Path) -> None:
+def test_a_run_stopped_with_a_savepoint_is_finished_by_resume(
+    token_key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What Ctrl-C does (a savepoint into CHECKPOINT_DIR), then what a person runs next: a plain
+    rerun refuses (it would mask the committed part twice), --resume finishes from the savepoint
+    and removes it, and a rerun after that adds nothing."""
     config = _config(tmp_path)
     result = _start(config)
+    savepoints = Path(config.variables["CHECKPOINT_DIR"]) / SAVEPOINTS
     try:
         wait_for(lambda: _committed_some(config), 120, "a first committed snapshot")
-        savepoint = stop_with_savepoint(result.get_job_client(), f"file://{tmp_path}/savepoints")
+        stop_with_savepoint(result.get_job_client(), savepoints.resolve().as_uri())
     except BaseException:
         result.get_job_client().cancel().result()
         raise
     stopped_at = count_rows(config, "masked")
     assert 0 < stopped_at < ROWS
-    _start(config, **{"execution.state-recovery.path": savepoint}).wait()
+    with pytest.raises(ConfigError, match=r"already masked.*--resume"):
+        run_mask_locally(config)
+    assert count_rows(config, "masked") == stopped_at  # the refusal wrote nothing
+    assert run_mask_locally(config, resume=True) == 0
+    _assert_each_row_once(config, tmp_path)
+    assert not list(savepoints.glob("*/_metadata"))  # used, so no later run replays it
+    capsys.readouterr()
+    assert run_mask_locally(config) == 0
+    assert "nothing new" in capsys.readouterr().out
+    assert count_rows(config, "masked") == ROWS
+
+
+def test_a_cancelled_run_resumes_from_its_retained_checkpoint(
+    token_key: str, tmp_path: Path
+) -> None:
+    """A run killed without a savepoint (cancelled here) keeps its last checkpoints
+    (RETAIN_ON_CANCELLATION); --resume restores the newest and every row lands once."""
+    config = _config(tmp_path)
+    result = _start(config)
+    wait_for(lambda: _committed_some(config), 120, "a first committed snapshot")
+    result.get_job_client().cancel().result()
+    assert count_rows(config, "masked") < ROWS
+    assert run_mask_locally(config, resume=True) == 0
     _assert_each_row_once(config, tmp_path)

@@ -64,7 +64,7 @@ def test_history_is_append_only_and_tampering_is_named(written: JobConfig) -> No
     assert {
         w["masked_snapshot"] for w in _table(config, "audit").scan().to_arrow().to_pylist()
     } == {current}
-    assert "seals match customers.masked as of 1 snapshot(s)" in report.render()
+    assert "seals name 1 snapshot(s) of customers.masked, each in its history" in report.render()
     assert "by the mask job with policy/key v2/k1" in report.render()
 
     # A delete through pyiceberg: a new snapshot that is no append, named in the report.
@@ -100,9 +100,13 @@ def test_a_data_file_rewritten_by_hand_is_named_with_its_snapshot(written: JobCo
 def test_a_rollback_of_the_audit_table_is_named(written: JobConfig) -> None:
     config = written
     audit = _table(config, "audit")
-    # Another audit appended; then the table is set back to the snapshot before it.
+    # New events masked and another audit appended their seals; then the table is set back
+    # to the snapshot before it.
     before = audit.current_snapshot()
     assert before is not None
+    tmp = Path(config.variables["ICEBERG_WAREHOUSE_DIR"]).parent
+    write_events(30, tmp / "in3", seed=43)
+    run_mask(load_config("local", variables={**table_paths(tmp), "INPUT_PATH": str(tmp / "in3")}))
     run_audit(config)
     audit = _table(config, "audit")
     newest = audit.current_snapshot()

@@ -123,9 +123,11 @@ class SealChain(KeyedProcessFunction):
     """Keyed by dataset: each window's seal hashes its fields and the previous seal. The last
     seal lives in checkpointed state, so the chain survives restarts."""
 
-    def __init__(self, masked_snapshot: str | None = None):
+    def __init__(self, masked_snapshot: int | None = None, prev_seal: str | None = None):
         # The Iceberg snapshot the job reads (None for a topic), written into every seal.
-        self._masked_snapshot = masked_snapshot
+        self._masked_snapshot = None if masked_snapshot is None else str(masked_snapshot)
+        # The last seal of the chain so far (an earlier audit's), which the first links to.
+        self._prev_seal = prev_seal
 
     def open(self, runtime_context: RuntimeContext) -> None:
         self._last = runtime_context.get_state(ValueStateDescriptor("last_seal", Types.STRING()))
@@ -143,7 +145,7 @@ class SealChain(KeyedProcessFunction):
             tokens_by_key=json.dumps(summary["tokens_by_key"], sort_keys=True),
             residual_values=json.dumps(summary["residuals"], sort_keys=True),
             row_set_hash=summary["row_set_hash"],
-            prev_seal=self._last.value(),
+            prev_seal=self._last.value() or self._prev_seal,
             masked_snapshot=self._masked_snapshot,
         )
         window["seal"] = seal.seal_hash(seal.canonical_window(window))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jobs.config import ConfigError, flatten, load_config
+from jobs.table_ddl import table_ddl_file
 from tests.paths import REPO
 
 
@@ -85,13 +86,39 @@ def test_jar_patterns_expand_and_missing_jars_name_the_fix_when_a_job_starts(tmp
         ("parquet", "leaks", "sql/filesystem/leaks.sql"),
         ("kafka", "raw", "sql/kafka/raw.sql"),
         ("kafka", "masked", "sql/kafka/masked.sql"),  # the topic
-        ("kafka", "masked_table", "sql/kafka/masked_table.sql"),  # ... and its Iceberg copy
+        ("kafka", "masked_table", "sql/iceberg/masked.sql"),  # ... and its Iceberg copy
         ("kafka", "quarantine", "sql/iceberg/quarantine.sql"),  # sql_fallback
         ("compose", "audit", "sql/iceberg/audit.sql"),
     ],
 )
 def test_each_profile_finds_its_tables(env: str, suffix: str, expected: str) -> None:
-    assert load_config(env).ddl_file(suffix) == REPO / expected
+    assert table_ddl_file(load_config(env), suffix) == REPO / expected
+
+
+@pytest.mark.parametrize("env", ["local", "parquet"])
+def test_a_profile_whose_masked_table_is_its_own_keeps_no_copy(env: str) -> None:
+    assert table_ddl_file(load_config(env), "masked_table") is None
+
+
+def test_the_topic_copy_is_the_iceberg_masked_table_under_its_own_flink_name() -> None:
+    from jobs.table_ddl import ddl_statements
+
+    config = load_config("kafka")
+    ddl = table_ddl_file(config, "masked_table")
+    variables = {**config.sql_variables(), "DATASET": "customers"}
+    (copy,) = ddl_statements(ddl, "masked_table", variables)
+    (table,) = ddl_statements(ddl, "masked", variables)
+    assert copy.text.startswith("CREATE TABLE `customers_masked_table`")
+    assert table.text.startswith("CREATE TABLE customers_masked (")
+    assert copy.text.split("(", 1)[1] == table.text.split("(", 1)[1]
+
+
+def test_job_placeholders_are_empty_for_readers_and_given_by_the_job() -> None:
+    config = load_config("local")
+    assert "JOB_TOKEN_KEY_ID" not in config.variables  # not a setting
+    assert config.sql_variables()["JOB_TOKEN_KEY_ID"] == ""
+    job = {"JOB_POLICY_VERSION": "3", "JOB_TOKEN_KEY_ID": "k2"}
+    assert config.sql_variables(job)["JOB_TOKEN_KEY_ID"] == "k2"
 
 
 def test_output_flag_moves_the_iceberg_warehouse_and_its_catalog(tmp_path) -> None:

@@ -75,7 +75,7 @@ def test_missing_placeholder_names_file_variable_and_fix(tmp_path: Path) -> None
 def test_shipped_ddl_files_load_with_their_profile_vars(env: str) -> None:
     config = load_config(env) if env == "local" else _kafka_config()
     for path in sorted(config.sql_dir.glob("*.sql")):
-        statements = load_sql_file(path, config.variables)
+        statements = load_sql_file(path, config.sql_variables())
         assert statements, path
         assert all("${" not in s.text for s in statements)
 
@@ -115,3 +115,13 @@ def test_every_dataset_has_its_tables_in_every_profile(policy: str) -> None:
         config = load_config(env, policy=REPO / "conf" / "policies" / f"{policy}.yaml")
         for suffix in ("raw", "masked", "quarantine", "audit", "leaks"):
             assert config.ddl_file(suffix) is not None, (env, suffix)
+
+
+def test_renamed_creates_the_other_table_and_names_a_missing_one() -> None:
+    from jobs.sql_files import Statement, renamed
+
+    statements = [Statement("SET 'a' = 'b'", 1, "a", "b"), Statement("CREATE TABLE t_x (a INT)", 2)]
+    out = renamed(statements, "t_x", "t_y", "f.sql")
+    assert out[1].text == "CREATE TABLE `t_y` (a INT)" and out[0] == statements[0]
+    with pytest.raises(SqlFileError, match=r"f\.sql: no CREATE TABLE `t_z`"):
+        renamed(statements, "t_z", "t_y", "f.sql")

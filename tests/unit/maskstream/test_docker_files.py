@@ -89,4 +89,4 @@ def test_compose_profile_loads_with_its_ddl() -> None:
     config = load_config("compose")
     assert config.variables["KAFKA_BOOTSTRAP"] == "kafka:9092"
     for path in sorted(config.sql_dir.glob("*.sql")):
-        assert load_sql_file(path, config.variables)
+        assert load_sql_file(path, config.sql_variables())
