@@ -49,7 +49,12 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     # A file source reads only the files the tables do not hold whole yet (jobs/input_files.py).
     inputs = None
     raw_ref = table_ref(config, "raw")
-    if raw_ref is not None and raw_ref.options.get("connector") == "filesystem":
+    # (A missing input folder is reported where the run lists its files.)
+    if (
+        raw_ref is not None
+        and raw_ref.options.get("connector") == "filesystem"
+        and Path(config.variables["INPUT_PATH"]).exists()
+    ):
         resume = bool(config.flink.get(RESTORE_PATH))
         inputs = plan_inputs(config, resume=resume)
         job["INPUT_FILES_PATTERN"] = inputs.pattern
