@@ -70,7 +70,7 @@ def plan_audit(config: JobConfig, policy: Policy, batch: bool) -> AuditPlan:
     tail = chain_tail(read_seals(config), policy.dataset)
     prev = None if tail is None else str(tail["seal"])
     masked = table_ref(config, "masked" if batch else "masked_events")
-    if not batch or masked is None or not (masked.is_iceberg or masked.is_table):
+    if not batch or masked is None or not masked.is_table:
         return AuditPlan(prev, None, None)  # a topic: the consumer group knows where it was
     if not masked.is_iceberg:
         if _has_committed_files(config, "audit"):

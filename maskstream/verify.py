@@ -143,11 +143,11 @@ def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
     return report
 
 
-def _digest_runs(table: Any, known: list[tuple[int, int]]) -> dict[str, int]:
+def _digest_runs(table: Any, known: list[tuple[int, int]], order: dict[int, int]) -> dict[str, int]:
     """Row digest -> the audit run (its snapshot) that sealed the row: the rows each run's
-    snapshot held that the snapshots since the run before it appended."""
+    snapshot held that the snapshots since the run before it appended (`order`: snapshot ->
+    sequence number)."""
     home: dict[str, int] = {}
-    order = {s.snapshot_id: s.sequence_number or 0 for s in table.snapshots()}
     previous = -1
     for sequence, run in known:
         for snapshot, rows in tables.rows_by_snapshot(table, as_of=run).items():
@@ -170,15 +170,14 @@ def verify_by_audit_run(
     if not seals or any(not s.get("masked_snapshot") for s in seals):
         # No audit yet, or seals older than snapshot names: one audit of the whole table.
         return verify_rows(policy, [r for part in by_snapshot.values() for r in part], seals)
-    order = {s.snapshot_id: s.sequence_number or 0 for s in table.snapshots()}
+    snapshots = table.snapshots()
+    order = {s.snapshot_id: s.sequence_number or 0 for s in snapshots}
     runs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for seal in seals:
         runs[int(seal["masked_snapshot"])].append(seal)
     known = sorted((order[run], run) for run in runs if run in order)
     appends = {
-        s.snapshot_id
-        for s in table.snapshots()
-        if s.summary and s.summary.operation.value == "append"
+        s.snapshot_id for s in snapshots if s.summary and s.summary.operation.value == "append"
     }
     parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
     pending, rewritten, moved = 0, Counter[int](), []
@@ -195,7 +194,7 @@ def verify_by_audit_run(
     if moved:
         # Rows a delete or overwrite wrote again belong to the run that sealed them: found by
         # their digests among the rows each run's snapshot held (the table's own history).
-        home = _digest_runs(table, known)
+        home = _digest_runs(table, known, order)
         for row in moved:
             run = home.get(str(row.get("row_digest")))
             if run is not None:
