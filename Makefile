@@ -15,7 +15,12 @@ PAYMENT_ROWS ?= 20000
 # Both generators draw from the same pool of customers, so payments join customers.
 CUSTOMERS ?= 5000
 PAYMENTS := conf/policies/payments.yaml
+# `make run` keeps everything it writes under DEMO (its own DATA_DIR, conf/maskstream.yaml),
+# and clears only that folder, only when its marker says `make run` made it. Your datasets go
+# under data/raw/<dataset>/ (the default DATA_DIR, data), which no target touches.
 DEMO := data/demo
+DEMO_MARK := $(DEMO)/.made-by-make-run
+DEMO_VARS := --var DATA_DIR=$(DEMO)
 
 .PHONY: help venv key run sql-client run-kafka kafka-topics test test-unit bench bench-ops bench-profile bench-scrub bench-budget bench-leaks bench-kafka up submit down session-up session-down lint format clean
 
@@ -40,22 +45,27 @@ $(KEY_FILE):
 	@echo "created $@ (a local demo key; never commit it)"
 
 run: venv key jars ## Generate customers and payments, mask, audit, verify and query them on the embedded MiniCluster
+	@if [ -e $(DEMO) ] && [ ! -f $(DEMO_MARK) ]; then \
+		echo "$(DEMO) was not made by \`make run\` (no $(DEMO_MARK)): not clearing it." \
+			"Fix: move your data to data/raw/<dataset>/ (see README), then remove $(DEMO)"; \
+		exit 2; fi
 	rm -rf $(DEMO)
-	$(MS) generate --rows $(ROWS) --customers $(CUSTOMERS) --out $(DEMO)/customers/events
+	mkdir -p $(DEMO) && echo "made by make run, which clears this folder" > $(DEMO_MARK)
+	$(MS) generate --rows $(ROWS) --customers $(CUSTOMERS) --out $(DEMO)/raw/customers
 	$(MS) generate --dataset payments --rows $(PAYMENT_ROWS) --customers $(CUSTOMERS) \
-		--out $(DEMO)/payments/events
-	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --show 2
-	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --policy $(PAYMENTS)
-	$(MS) run audit
-	$(MS) run audit --policy $(PAYMENTS)
-	$(MS) audit --html $(DEMO)/audit-report.html
-	$(MS) verify
-	$(MS) verify --policy $(PAYMENTS)
-	$(MS) query --file sql/analyst/rows_per_day.sql
-	$(MS) query --file sql/analyst/payments_by_customer_city.sql
+		--out $(DEMO)/raw/payments
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --show 2 $(DEMO_VARS)
+	MASKSTREAM_TOKEN_KEY_FILE=$(KEY_FILE) $(MS) run mask --policy $(PAYMENTS) $(DEMO_VARS)
+	$(MS) run audit $(DEMO_VARS)
+	$(MS) run audit --policy $(PAYMENTS) $(DEMO_VARS)
+	$(MS) audit --html $(DEMO)/audit-report.html $(DEMO_VARS)
+	$(MS) verify $(DEMO_VARS)
+	$(MS) verify --policy $(PAYMENTS) $(DEMO_VARS)
+	$(MS) query --file sql/analyst/rows_per_day.sql $(DEMO_VARS)
+	$(MS) query --file sql/analyst/payments_by_customer_city.sql $(DEMO_VARS)
 
 sql-client: venv jars ## Flink SQL client (batch) over the masked and audit tables of `make run`
-	scripts/sql-client.sh
+	scripts/sql-client.sh $(DEMO_VARS)
 
 test: venv jars ## Run all tests: unit, MiniCluster, Kafka broker (installs and starts what it needs)
 	@$(KAFKA_SH) up
@@ -130,5 +140,15 @@ format: venv ## Format the code (ruff)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-clean: ## Remove generated data, logs and caches (keeps .venv and the key)
-	rm -rf data log .pytest_cache .ruff_cache
+clean: ## Remove what `make run` made, logs and caches (keeps .venv, the key and data/raw, data/masked, data/state)
+	rm -rf $(if $(wildcard $(DEMO_MARK)),$(DEMO)) log .pytest_cache .ruff_cache
+
+.PHONY: report-screenshot
+# Width,height of the screenshot: tall enough for a day of windows and their seals.
+REPORT_WINDOW ?= 1280,8000
+
+report-screenshot: ## Screenshot the report of `make run` in headless Chromium (data/demo/audit-report.png)
+	@test -f $(DEMO)/audit-report.html || { echo "no $(DEMO)/audit-report.html: run \`make run\` first"; exit 2; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--screenshot=$(DEMO)/audit-report.png --window-size=$(REPORT_WINDOW) \
+		file://$(CURDIR)/$(DEMO)/audit-report.html

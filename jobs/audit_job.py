@@ -46,6 +46,12 @@ def build(
     suffixes = (
         ("masked", "audit", "leaks") if batch else ("masked", "masked_events", "audit", "leaks")
     )
+    # A batch audit counts the quarantined records per window too (jobs/audit_plan.py).
+    plan = plan_audit(config, policy, batch)
+    if plan.nothing_new:  # nothing to plan: the caller says so and runs nothing
+        return AuditJob(policy, "", "", plan), t_env.create_statement_set()
+    if plan.reads_quarantine:
+        suffixes += ("quarantine",)
     for suffix in suffixes:
         define_table(t_env, config, policy, suffix)
     scan_fn = f"audit_scan_{policy.dataset}"
@@ -56,22 +62,28 @@ def build(
     source = table_name(policy, source_suffix)
     # A batch audit of an Iceberg table reads the snapshots since the last seal up to the
     # current one, names it in every seal and continues the chain (jobs/audit_plan.py).
-    plan = plan_audit(config, policy, batch)
-    if plan.nothing_new:  # nothing to plan: the caller says so and runs nothing
-        return AuditJob(policy, "", "", plan), t_env.create_statement_set()
-    t_env.execute_sql(
-        compile_scan_view(
-            policy, scan_fn, text_fields, source, snapshot_id=plan.snapshot, since=plan.since
-        )
-    )
+    t_env.execute_sql(compile_scan_view(policy, scan_fn, text_fields, source, plan.masked))
     minutes = int(config.variables.get("AUDIT_WINDOW_MINUTES", "60"))
-    window_sql = compile_window_query(policy, minutes, summary_fn)
+    quarantine = (
+        (table_name(policy, "quarantine"), plan.quarantine)
+        if plan.reads_quarantine and plan.quarantine is not None
+        else None
+    )
+    window_sql = compile_window_query(policy, minutes, summary_fn, quarantine)
     windows = t_env.sql_query(window_sql)
     # Seals chain across windows: a keyed, stateful step in the DataStream API.
     sealed = (
         planned(t_env, lambda: t_env.to_data_stream(windows))
         .key_by(lambda row: row[0], key_type=Types.STRING())
-        .process(SealChain(plan.snapshot, plan.prev_seal), output_type=SEALED_TYPE)
+        .process(
+            SealChain(
+                plan.snapshot,
+                plan.prev_seal,
+                counts_quarantine=plan.quarantine is not None,
+                quarantine_snapshot=plan.quarantine.snapshot if plan.quarantine else None,
+            ),
+            output_type=SEALED_TYPE,
+        )
     )
     statements = t_env.create_statement_set()
     audit = table_name(policy, "audit")
@@ -87,8 +99,10 @@ def build(
 
 def nothing_new_message(job: AuditJob) -> str:
     return (
-        f"{job.policy.dataset}: nothing new to audit: the masked table's current snapshot "
-        f"{job.plan.snapshot} is the one the last seal names; the audit adds nothing"
+        f"{job.policy.dataset}: nothing new to audit: the masked and quarantine tables' "
+        f"current snapshots ({job.plan.snapshot}, "
+        f"{job.plan.quarantine.snapshot if job.plan.quarantine else None}) are the ones the "
+        "last seal names; the audit adds nothing"
     )
 
 

@@ -22,15 +22,64 @@ from udfs.policy.model import Policy
 
 
 @dataclass(frozen=True)
+class Increment:
+    """What an audit run reads of one Iceberg table: the snapshots after `since` (all of them
+    when None) up to `snapshot`, which the seals name."""
+
+    snapshot: int | None  # the snapshot read up to; None: the table has none (or is a topic)
+    since: int | None = None  # the last sealed snapshot: rows committed after it only
+    whole: bool = False  # a folder of files, read whole (the `parquet` profile)
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing committed since the snapshot the last seal names."""
+        return self.since is not None and self.snapshot == self.since
+
+    @property
+    def has_rows(self) -> bool:
+        """Rows to read: committed files, or snapshots no seal names yet."""
+        return self.whole or (self.snapshot is not None and not self.unchanged)
+
+    def hint(self) -> str:
+        """The Iceberg source hint that reads exactly this increment."""
+        if self.snapshot and self.since:
+            return (
+                f" /*+ OPTIONS('start-snapshot-id'='{int(self.since)}', "
+                f"'end-snapshot-id'='{int(self.snapshot)}') */"
+            )
+        if self.snapshot:
+            return f" /*+ OPTIONS('snapshot-id'='{int(self.snapshot)}') */"
+        return ""
+
+
+NO_INCREMENT = Increment(None)
+
+
+@dataclass(frozen=True)
 class AuditPlan:
     prev_seal: str | None  # the chain's last seal, which this run's first seal links to
-    snapshot: int | None  # the masked Iceberg snapshot read up to (and named in the seals)
-    since: int | None  # the last sealed snapshot: rows committed after it only
+    masked: Increment = NO_INCREMENT  # what the run reads of the masked table
+    # What the run counts of the quarantine table; None when it counts no quarantine (a
+    # streaming audit of a topic: its windows say "not counted", never 0).
+    quarantine: Increment | None = None
+
+    @property
+    def snapshot(self) -> int | None:
+        return self.masked.snapshot
+
+    @property
+    def since(self) -> int | None:
+        return self.masked.since
+
+    @property
+    def reads_quarantine(self) -> bool:
+        """Quarantined records were committed that no seal has counted yet."""
+        return self.quarantine is not None and self.quarantine.has_rows
 
     @property
     def nothing_new(self) -> bool:
-        """An Iceberg table with no snapshot since the one the last seal names."""
-        return self.since is not None and self.snapshot == self.since
+        """Iceberg tables with no snapshot since the ones the last seal names."""
+        return self.masked.unchanged and not self.reads_quarantine
 
 
 def chain_tail(seals: list[dict[str, Any]], dataset: str) -> dict[str, Any] | None:
@@ -66,12 +115,17 @@ def _has_committed_files(config: JobConfig, suffix: str) -> bool:
     return bool(committed_files(ref.path))
 
 
+def _since(tail: dict[str, Any] | None, column: str) -> int | None:
+    value = None if tail is None else tail.get(column)
+    return int(value) if value else None
+
+
 def plan_audit(config: JobConfig, policy: Policy, batch: bool) -> AuditPlan:
     tail = chain_tail(read_seals(config), policy.dataset)
     prev = None if tail is None else str(tail["seal"])
     masked = table_ref(config, "masked" if batch else "masked_events")
     if not batch or masked is None or not masked.is_table:
-        return AuditPlan(prev, None, None)  # a topic: the consumer group knows where it was
+        return AuditPlan(prev)  # a topic: the consumer group knows where it was
     if not masked.is_iceberg:
         if _has_committed_files(config, "audit"):
             raise ConfigError(
@@ -80,14 +134,18 @@ def plan_audit(config: JobConfig, policy: Policy, batch: bool) -> AuditPlan:
                 "twice. Fix: use the default profile (Iceberg tables), whose audit seals only "
                 "what is new"
             )
-        return AuditPlan(None, None, None)
-    since = None
-    if tail is not None:
-        if not tail.get("masked_snapshot"):
-            raise ConfigError(
-                f"the last seal of {policy.dataset} names no snapshot of {masked.name}, so what "
-                "it covers is unknown and new rows cannot be told apart. Fix: audit into a new "
-                "audit table (AUDIT table of another warehouse) or re-audit from scratch"
-            )
-        since = int(tail["masked_snapshot"])
-    return AuditPlan(prev, current_snapshot_id(config, "masked"), since)
+        # The quarantine folder is read whole too (a run with no rejected record has none).
+        whole = _has_committed_files(config, "quarantine")
+        return AuditPlan(None, quarantine=Increment(None, whole=whole))
+    if tail is not None and not tail.get("masked_snapshot"):
+        raise ConfigError(
+            f"the last seal of {policy.dataset} names no snapshot of {masked.name}, so what "
+            "it covers is unknown and new rows cannot be told apart. Fix: audit into a new "
+            "audit table (AUDIT table of another warehouse) or re-audit from scratch"
+        )
+    return AuditPlan(
+        prev,
+        Increment(current_snapshot_id(config, "masked"), _since(tail, "masked_snapshot")),
+        # Seals older than quarantine counting name no quarantine snapshot: all of it is new.
+        Increment(current_snapshot_id(config, "quarantine"), _since(tail, "quarantine_snapshot")),
+    )

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from pyflink.table import TableEnvironment
 
-from jobs.config import RESTORE_PATH, JobConfig, config_from_job_args
+from jobs.config import RESTORE_PATH, ConfigError, JobConfig, config_from_job_args
 from jobs.flink_env import create_table_env, planned
-from jobs.iceberg_catalog import table_ref
-from jobs.input_files import InputPlan, plan_inputs
+from jobs.input_files import FOLLOW_VAR, InputPlan, follow_interval, plan_inputs, reads_files
 from jobs.mask_projection import MASKED_TABLE, compile_insert, compile_view
 from jobs.sql_files import SchemaMismatchError
 from jobs.table_ddl import table_ddl_file
@@ -22,6 +21,7 @@ from jobs.tables import (
     date_partitioned,
     define_table,
     require_insert_only,
+    run_sql_file,
 )
 from udfs.crypto.keys import load_keyring
 from udfs.flink.mask_function import function_name, mask_udf
@@ -38,6 +38,13 @@ class MaskJob:
     insert_sql: str
     # The input files of a file profile: new ones, done ones left out (None for a topic).
     inputs: InputPlan | None = None
+    # How often a file source lists its folder for new files; None: it reads it once.
+    follow: str | None = None
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """Every input file is masked already and the job does not wait for new ones."""
+        return self.inputs is not None and self.inputs.nothing_new and self.follow is None
 
 
 def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = None) -> MaskJob:
@@ -48,22 +55,27 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
     job = {"JOB_POLICY_VERSION": str(policy.version), "JOB_TOKEN_KEY_ID": keyring.active_id}
     # A file source reads only the files the tables do not hold whole yet (jobs/input_files.py).
     inputs = None
-    raw_ref = table_ref(config, "raw")
+    files = reads_files(config)
     # (A missing input folder is reported where the run lists its files.)
-    if (
-        raw_ref is not None
-        and raw_ref.options.get("connector") == "filesystem"
-        and Path(config.variables["INPUT_PATH"]).exists()
-    ):
+    if files and Path(config.variables["INPUT_PATH"]).exists():
         resume = bool(config.flink.get(RESTORE_PATH))
         inputs = plan_inputs(config, resume=resume)
         job["INPUT_FILES_PATTERN"] = inputs.pattern
+    follow = follow_interval(config) if files else None
+    if follow is not None:
+        _check_streaming(config)
     registry = config.variables.get("POLICY_REGISTRY_DIR")
     if registry:
         # Versions only go up, and weakening a field is explicit (allow_weaker).
         PolicyRegistry(Path(registry)).admit(policy)
     raw, masked = table_name(policy, "raw"), table_name(policy, "masked")
     raw_sql = define_table(t_env, config, policy, "raw", job)
+    if follow is not None:
+        # An option added to the raw table, whichever DDL defined it (sql/filesystem).
+        follow_sql = config.ddl_file("raw_follow", policy.dataset)
+        assert follow_sql is not None  # shipped in sql/filesystem, the last place looked in
+        variables = {**config.sql_variables(job), "DATASET": policy.dataset, FOLLOW_VAR: follow}
+        run_sql_file(t_env, follow_sql, variables)
     masked_sql = define_table(t_env, config, policy, "masked", job)
     define_table(t_env, config, policy, "quarantine", job)
     columns = columns_of(t_env, raw)
@@ -92,7 +104,19 @@ def build(t_env: TableEnvironment, config: JobConfig, policy: Policy | None = No
         check_schema(t_env, copy_name, copy_sql, sink_columns, partition=True)
     insert_sql = compile_insert(policy, date_partition=partitioned, masked_table=copy)
     planned(t_env, lambda: require_insert_only(t_env, insert_sql, masked))
-    return MaskJob(policy, insert_sql, inputs)
+    return MaskJob(policy, insert_sql, inputs, follow)
+
+
+def _check_streaming(config: JobConfig) -> None:
+    """A source that follows its folder never ends: only a streaming job commits while it runs."""
+    mode = config.flink.get("execution.runtime-mode", "STREAMING").upper()
+    if mode != "STREAMING":
+        raise ConfigError(
+            f"{FOLLOW_VAR} is set, so the raw files' folder is followed, but "
+            f"execution.runtime-mode is {mode}: a batch job commits nothing until its input "
+            f"ends, and followed input never ends. Fix: drop the -D/flink: setting, or leave "
+            f"{FOLLOW_VAR} empty to read the folder once"
+        )
 
 
 def submitted_by_flink_cli() -> bool:
@@ -105,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     config = config_from_job_args("mask_job", __doc__, argv)
     t_env = create_table_env(config.flink)
     job = build(t_env, config)
-    if job.inputs is not None and job.inputs.nothing_new:
+    if job.nothing_to_do:
+        assert job.inputs is not None
         print(job.inputs.render(Path(config.variables["INPUT_PATH"])), file=sys.stderr)
         return 0
     result = planned(t_env, lambda: t_env.execute_sql(job.insert_sql))

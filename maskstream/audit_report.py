@@ -6,6 +6,7 @@ from collections import Counter
 from importlib.resources import files
 from typing import Any
 
+from maskstream import report_sections as sections
 from maskstream.report_charts import (
     BLUE,
     GREEN,
@@ -21,11 +22,13 @@ from maskstream.report_charts import (
     hbar_chart,
     parse_window,
     plural,
-    shorten,
-    values_series,
+    stacked_series,
+    values_per_field,
     version_key,
 )
+from maskstream.report_facts import Provenance, VerifyOutcome
 from udfs.detection.detectors import ENTITY_LABELS, LEAK_SCAN_TYPES
+from udfs.policy.model import Policy
 from udfs.records.residual import BUDGET_FIELD
 
 _CSS = files("maskstream").joinpath("report.css").read_text(encoding="utf-8")
@@ -78,10 +81,19 @@ def _status(
             "went whole."
         )
     return (
-        '<div class="status status-ok" role="status">✓ No leaks found'
+        '<div class="status status-ok" role="status">No leaks found'
         f"<small>The leak scan found no {escape(checked_entities())} in the masked output; it "
         f"looks for nothing else.{escape(replaced)}</small></div>"
     )
+
+
+def _quarantined_label(ws: list[Window]) -> str:
+    """The card's label; it says when some windows' quarantine was not counted (a streaming
+    audit), so their missing records do not read as none."""
+    uncounted = sum(w.rows_quarantined is None for w in ws)
+    if not uncounted:
+        return "Rows quarantined"
+    return f"Rows quarantined (not counted in {uncounted} streamed window(s))"
 
 
 def _leak_table(leaks: list[dict[str, Any]]) -> str:
@@ -100,7 +112,7 @@ def _leak_table(leaks: list[dict[str, Any]]) -> str:
             f"<td><code>{escape(r.get('field'))}</code></td>"
             f"<td>{escape(r.get('entity_type'))}</td>"
             f"<td><code>{escape(r.get('source_ref'))}</code></td>"
-            f'<td><code title="{escape(digest)}">{escape(shorten(digest))}</code></td>'
+            f'<td class="hash"><code>{escape(digest)}</code></td>'
             "</tr>"
         )
     more = ""
@@ -116,57 +128,71 @@ def _leak_table(leaks: list[dict[str, Any]]) -> str:
     )
 
 
-def _seal_table(windows: list[Window]) -> str:
-    first_row: dict[str, int] = {}
-    for i, w in enumerate(windows, start=1):
-        if w.seal:
-            first_row.setdefault(w.seal, i)
-    prev_in_dataset: dict[str, str] = {}
-    starts = links = outside = 0
-    rows = []
-    for i, w in enumerate(windows, start=1):
-        if w.prev_seal is None:
-            starts += 1
-            link = "chain start"
-        elif w.prev_seal in first_row and first_row[w.prev_seal] < i:
-            links += 1
-            k = first_row[w.prev_seal]
-            mark = "✓ " if prev_in_dataset.get(w.dataset) == w.prev_seal else ""
-            link = f'{mark}<a href="#seal-{k}">#{k}</a>'
-        else:
-            outside += 1
-            link = (
-                f'<code title="{escape(w.prev_seal)}">{escape(shorten(w.prev_seal))}</code> '
-                "(not in this report)"
-            )
-        prev_in_dataset[w.dataset] = w.seal
-        rows.append(
-            f'<tr id="seal-{i}"><td class="num">{i}</td><td>{escape(w.dataset)}</td>'
-            f"<td>{escape(w.start)} – {escape(w.end)}</td>"
-            f'<td class="num">{escape(w.policy_version)}</td>'
-            f'<td class="num">{grouped(w.rows_masked)}</td>'
-            f'<td class="num">{grouped(w.rows_quarantined)}</td>'
-            f'<td><code title="{escape(w.row_set_hash)}">'
-            f"{escape(shorten(w.row_set_hash))}</code></td>"
-            f'<td><code title="{escape(w.seal)}">{escape(shorten(w.seal))}</code></td>'
-            f"<td>{link}</td></tr>"
+def _charts(
+    ws: list[Window],
+    per_field: dict[str, int],
+    detections: Counter[str],
+    quarantine: Counter[str],
+    n_datasets: int,
+) -> list[str]:
+    """Rows per window by key id, quarantine per window and class, and totals per field and
+    entity type: one question a chart, each bar named."""
+    show_versions = n_datasets <= 1 and len({w.policy_version for w in ws}) > 1
+    rows = (
+        '<section id="rows"><h2>Rows and token key ids</h2>'
+        + column_chart(
+            ws,
+            stacked_series(ws, lambda w: w.rows_by_key)
+            or [Series("rows masked", BLUE, [0] * len(ws))],
+            kind="rows",
+            title="Rows masked per window, by token key id",
+            unit="rows masked",
+            show_versions=show_versions,
         )
-    summary = (
-        f'<p class="note">{plural(len(windows), "sealed window")}: '
-        f"{plural(starts, 'chain start')}, {grouped(links)} linked to an earlier window here, "
-        f"{grouped(outside)} pointing outside this report. ✓ marks a link to the previous window "
-        "of the same dataset. Hover a shortened hash to see it in full.</p>"
+        + sections.key_summary(ws)
+        + "</section>"
     )
-    return (
-        f'{summary}<div class="scroll"><table><thead><tr><th class="num">#</th><th>Dataset</th>'
-        '<th>Window</th><th class="num">Policy</th><th class="num">Rows masked</th>'
-        '<th class="num">Quarantined</th><th>Row-set hash</th><th>Seal</th><th>Prev seal</th>'
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    held = '<p class="note">No row was quarantined.</p>'
+    if quarantine:
+        held = column_chart(
+            ws,
+            stacked_series(ws, lambda w: w.quarantine_classes),
+            kind="quarantine",
+            title="Rows quarantined per window, by class",
+            unit="rows quarantined",
+            show_versions=False,
+        ) + hbar_chart(
+            dict(quarantine),
+            kind="quarantine-class",
+            title="Rows quarantined per class (all windows)",
+            color=ORANGE,
+        )
+    values = hbar_chart(
+        per_field, kind="field", title="Values masked per field (operator), all windows", color=BLUE
     )
+    found = hbar_chart(
+        dict(detections), kind="detections", title="Detections per entity type", color=GREEN
+    )
+    return [
+        rows,
+        f'<section id="quarantine"><h2>Quarantine</h2>{held}</section>',
+        f'<section id="values"><h2>Values masked</h2>{values}</section>',
+        f"<section><h2>Scrub detections</h2>{found}</section>",
+    ]
 
 
-def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstream audit") -> str:
-    """Return a self-contained HTML page (inline CSS and SVG, no scripts) summarising an audit."""
+def render_html(
+    windows: list[dict],
+    leaks: list[dict],
+    *,
+    title: str = "maskstream audit",
+    policy: Policy | None = None,
+    verify: VerifyOutcome | None = None,
+    provenance: Provenance | None = None,
+) -> str:
+    """Return a self-contained HTML page (inline CSS and SVG, no scripts) summarising an audit:
+    the verification verdict `verify` (None: none ran), provenance, the policy, and the audit
+    rows (counts and hashes only, never a value)."""
     ws = sorted(
         (parse_window(w) for w in windows if isinstance(w, dict)),
         key=lambda w: (w.start, w.dataset, version_key(w.policy_version), w.end),
@@ -174,12 +200,10 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
     leak_rows = [r for r in leaks if isinstance(r, dict)]
 
     datasets = sorted({w.dataset for w in ws} | {as_text(r.get("dataset")) for r in leak_rows})
-    versions = sorted(
-        {w.policy_version for w in ws} | {as_text(r.get("policy_version")) for r in leak_rows},
-        key=version_key,
-    )
     datasets = [d for d in datasets if d]
-    versions = [v for v in versions if v]
+    versions = sections.sorted_versions(
+        {w.policy_version for w in ws} | {as_text(r.get("policy_version")) for r in leak_rows}
+    )
     if ws:
         time_range = f"{min(w.start for w in ws)} – {max(w.end or w.start for w in ws)}"
     elif leak_rows:
@@ -189,41 +213,50 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
         time_range = "—"
 
     detections: Counter[str] = Counter()
-    per_pair: Counter[str] = Counter()
+    residual_by_field: Counter[str] = Counter()
+    quarantine: Counter[str] = Counter()
+    keys: set[str] = set()
     for w in ws:
         detections.update(w.detections)
-        per_pair.update(w.masked_values)
-    window_leaks = sum(w.leak_hits for w in ws)
-    residual_by_field: Counter[str] = Counter()
-    for w in ws:
         residual_by_field.update(w.residual_values)
+        quarantine.update(w.quarantine_classes)
+        keys.update(w.rows_by_key)
+    per_field = values_per_field(ws)
+    window_leaks = sum(w.leak_hits for w in ws)
     over_budget = residual_by_field.get(BUDGET_FIELD, 0)
     residuals = sum(residual_by_field.values()) - over_budget
     total_leaks = max(window_leaks, len(leak_rows))
     totals = [
         ("Rows masked", sum(w.rows_masked for w in ws), "rows-masked"),
-        ("Rows quarantined", sum(w.rows_quarantined for w in ws), "rows-quarantined"),
-        ("Values masked", sum(per_pair.values()), "values-masked"),
+        (_quarantined_label(ws), sum(w.rows_quarantined or 0 for w in ws), "rows-quarantined"),
+        ("Values masked", sum(per_field.values()), "values-masked"),
         ("Detections", sum(detections.values()), "detections"),
         ("Leak hits", total_leaks, "leak-hits"),
         ("Residual values replaced", residuals, "residuals"),
+        ("Token key ids", len(keys), "key-ids"),
+        ("Audit runs", len(sections.audit_runs(ws)), "audit-runs"),
     ]
     cards = "".join(
         f'<div class="card{" bad" if key == "leak-hits" and n else ""}" data-total="{key}">'
         f'<div class="n">{grouped(n)}</div><div class="l">{escape(label)}</div></div>'
         for label, n, key in totals
     )
+    meta_rows = [
+        (f"Dataset{'s' if len(datasets) != 1 else ''}", ", ".join(datasets) or "—"),
+        (f"Policy version{'s' if len(versions) != 1 else ''}", ", ".join(versions) or "—"),
+        ("Time range", time_range),
+        ("Windows", grouped(len(ws))),
+    ]
+    if provenance is not None:
+        meta_rows.append(("Generated", provenance.generated_at))
     meta = (
         '<dl class="meta">'
-        f"<dt>Dataset{'s' if len(datasets) != 1 else ''}:</dt>"
-        f"<dd>{escape(', '.join(datasets) or '—')}</dd>"
-        f"<dt>Policy version{'s' if len(versions) != 1 else ''}:</dt>"
-        f"<dd>{escape(', '.join(versions) or '—')}</dd>"
-        f"<dt>Time range:</dt><dd>{escape(time_range)}</dd>"
-        f"<dt>Windows:</dt><dd>{grouped(len(ws))}</dd></dl>"
+        + "".join(f"<dt>{escape(k)}:</dt><dd>{escape(v)}</dd>" for k, v in meta_rows)
+        + "</dl>"
     )
     body = [
         f"<header><h1>{escape(title)}</h1>{meta}",
+        sections.verify_banner(verify),
         _status(
             total_leaks,
             bool(ws or leak_rows),
@@ -233,6 +266,9 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
             over_budget=over_budget,
         ),
         f'<div class="cards">{cards}</div></header>',
+        sections.verification_section(verify),
+        sections.provenance_section(provenance, ws, versions),
+        sections.policy_section(policy, versions),
     ]
 
     if not ws:
@@ -241,51 +277,7 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
             "chain appear here once the job has sealed its first window.</div></section>"
         )
     else:
-        show_versions = len(datasets) <= 1 and len({w.policy_version for w in ws}) > 1
-        rows_series = [
-            Series("rows masked", BLUE, [w.rows_masked for w in ws]),
-            Series("rows quarantined", ORANGE, [w.rows_quarantined for w in ws]),
-        ]
-        body.append(
-            "<section><h2>Rows</h2>"
-            + column_chart(
-                ws,
-                rows_series,
-                kind="rows",
-                title="Rows per window",
-                unit="rows",
-                show_versions=show_versions,
-            )
-            + "</section>"
-        )
-        body.append(
-            "<section><h2>Values masked</h2>"
-            + column_chart(
-                ws,
-                values_series(ws),
-                kind="values",
-                title="Values masked per window",
-                unit="values masked",
-                show_versions=show_versions,
-            )
-            + hbar_chart(
-                dict(per_pair),
-                kind="field-op",
-                title="Values masked per field:operator",
-                color=BLUE,
-            )
-            + "</section>"
-        )
-        body.append(
-            "<section><h2>Scrub detections</h2>"
-            + hbar_chart(
-                dict(detections),
-                kind="detections",
-                title="Detections per entity type",
-                color=GREEN,
-            )
-            + "</section>"
-        )
+        body += _charts(ws, per_field, detections, quarantine, len(datasets))
 
     if residuals:
         body.append(
@@ -322,11 +314,17 @@ def render_html(windows: list[dict], leaks: list[dict], *, title: str = "maskstr
     body.append("".join(leak_parts))
 
     if ws:
-        body.append("<section><h2>Seal chain</h2>" + _seal_table(ws) + "</section>")
-
+        body.append(
+            '<section id="windows"><h2>Windows</h2>' + sections.windows_table(ws) + "</section>"
+        )
+        body.append(
+            '<section id="seals"><h2>Seal chain</h2>' + sections.seal_table(ws) + "</section>"
+        )
+    body.append(sections.sign_off())
     body.append(
-        '<footer><p class="note">Generated by maskstream from the audit tables. Leak hits record '
-        "where a value was found, never the value itself.</p></footer>"
+        '<footer><p class="note">Generated by maskstream from the audit tables, which hold '
+        "counts and hashes only. Leak hits record where a value was found, never the value "
+        "itself.</p></footer>"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

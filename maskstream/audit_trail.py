@@ -11,6 +11,12 @@ from jobs.config import JobConfig
 from maskstream import tables
 from maskstream.audit_report import render_html
 from maskstream.report_charts import parse_counts
+from maskstream.report_facts import (
+    Provenance,
+    VerifyOutcome,
+    collect_provenance,
+    run_verification,
+)
 from udfs.policy.model import Policy
 
 
@@ -32,8 +38,29 @@ def read_audit_trail(config: JobConfig, policy: Policy) -> AuditTrail:
     return AuditTrail(windows, leaks)
 
 
-def write_html(trail: AuditTrail, path: Path) -> None:
-    path.write_text(render_html(trail.windows, trail.leaks), encoding="utf-8")
+def write_html(
+    trail: AuditTrail,
+    path: Path,
+    *,
+    policy: Policy | None = None,
+    verify: VerifyOutcome | None = None,
+    provenance: Provenance | None = None,
+) -> None:
+    title = f"maskstream audit: {policy.dataset}" if policy else "maskstream audit"
+    page = render_html(
+        trail.windows, trail.leaks, title=title, policy=policy, verify=verify, provenance=provenance
+    )
+    path.write_text(page, encoding="utf-8")
+
+
+def write_report(trail: AuditTrail, path: Path, config: JobConfig, policy: Policy) -> VerifyOutcome:
+    """Verify the profile now, then write the report with that verdict, the policy and the
+    provenance; return the verdict."""
+    outcome = run_verification(config, policy)
+    write_html(
+        trail, path, policy=policy, verify=outcome, provenance=collect_provenance(config, policy)
+    )
+    return outcome
 
 
 def render_text(trail: AuditTrail, dataset: str, last: int) -> str:
@@ -44,14 +71,15 @@ def render_text(trail: AuditTrail, dataset: str, last: int) -> str:
             "leaks. Fix: run the audit job (`maskstream run audit`)"
         )
     lines = [f"audit of {dataset}: {len(trail.windows)} sealed window(s)"]
-    header = ("window start", "version", "rows", "masked", "detected", "leaks")
-    lines.append("  {:<24}{:>8}{:>10}{:>10}{:>10}{:>7}".format(*header))
+    header = ("window start", "version", "rows", "quarant.", "masked", "detected", "leaks")
+    lines.append("  {:<24}{:>8}{:>10}{:>10}{:>10}{:>10}{:>7}".format(*header))
     for w in trail.windows[-last:]:
         masked = sum(parse_counts(w.get("masked_values")).values())
         detected = sum(parse_counts(w.get("detections")).values())
         lines.append(
             f"  {w['window_start']!s:<24}{w['policy_version']:>8}{w['rows_masked']:>10,}"
-            f"{masked:>10,}{detected:>10,}{w['leak_hits']:>7,}"
+            f"{_count(w.get('rows_quarantined')):>10}{masked:>10,}{detected:>10,}"
+            f"{w['leak_hits']:>7,}"
         )
     if trail.leak_hits:
         by_field = Counter(f"{x['field']}:{x['entity_type']}" for x in trail.leaks)
@@ -59,3 +87,8 @@ def render_text(trail: AuditTrail, dataset: str, last: int) -> str:
     else:
         lines.append("no leaks found")
     return "\n".join(lines)
+
+
+def _count(value: object) -> str:
+    """A count, or "-" where the audit did not count (quarantine of a streaming audit)."""
+    return "-" if value is None else f"{int(value):,}"  # type: ignore[call-overload]

@@ -115,12 +115,14 @@ def cmd_consume(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from maskstream.audit_trail import read_audit_trail, render_text, write_html
+    from maskstream.audit_trail import read_audit_trail, render_text, write_report
 
     trail = read_audit_trail(args.config, args.policy_obj)
     if args.html:
-        write_html(trail, Path(args.html))
-        print(f"wrote {args.html}", file=sys.stderr)
+        # The report states a verification it ran itself, not one it was told about.
+        outcome = write_report(trail, Path(args.html), args.config, args.policy_obj)
+        verdict = f"{outcome.verdict} (verify ran at {outcome.ran_at})"
+        print(f"wrote {args.html}: {verdict}", file=sys.stderr)
     print(render_text(trail, args.policy_obj.dataset, args.last))
     if not trail.windows:
         return 2  # nothing audited: no verdict to give
@@ -153,8 +155,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_sql_init(args: argparse.Namespace) -> int:
+    from maskstream.confinement import exposure_warning, readable_raw_inputs
     from maskstream.query import flink_init_sql
 
+    exposed = readable_raw_inputs(args.env, _variables(args))
+    if exposed:
+        print(exposure_warning(exposed), file=sys.stderr)
+        if args.strict:
+            return 2
     text = flink_init_sql(args.env, _variables(args))
     if not args.out:
         sys.stdout.write(text)
@@ -207,7 +215,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config: JobConfig = args.config
     if args.job == "audit":
+        if args.follow is not None:
+            return run_local.follow_audit(config, args.follow or o.AUDIT_FOLLOW_INTERVAL)
         return run_local.run_audit_locally(config)
+    if args.follow is not None:
+        config = run_local.following(config, args.follow)
     if "RAW_TOPIC" in config.variables:
         from maskstream.run_kafka import run_mask_on_kafka
 
@@ -257,7 +269,8 @@ COMMANDS = (
     Command("audit", cmd_audit, "print the latest audit windows; exit 1 on any leak", (
         *PROFILE,
         o.Option(("--last",), {"type": int, "default": 10, "help": "how many windows to print"}),
-        o.Option(("--html",), {"metavar": "FILE", "help": "also write an HTML report"}),
+        o.Option(("--html",), {"metavar": "FILE", "help": "also verify and write an HTML "
+                               "report: verdict, policy, key ids, quarantine, seals"}),
     ), True),
     Command("verify", cmd_verify, "check the masked table against the audit seals", PROFILE, True),
     Command("submit", cmd_submit, "submit a job to a Flink cluster (flink run -py)",
@@ -274,7 +287,10 @@ COMMANDS = (
         o.ENV, o.VAR,
     )),
     Command("sql-init", cmd_sql_init, "write a Flink SQL client init file for the analyst tables",
-            (o.Option(("--out",), {"help": "write here instead of stdout"}), o.ENV, o.VAR)),
+            (o.Option(("--out",), {"help": "write here instead of stdout"}),
+             o.Option(("--strict",), {"action": "store_true", "help": "refuse (exit 2) when "
+                      "this account can read a raw input folder"}),
+             o.ENV, o.VAR)),
     Command("run", cmd_run, "run a job on the embedded MiniCluster", (
         o.JOB, *PROFILE, o.RUN_INPUT, o.RUN_OUTPUT, o.DEFINE,
         o.Option(("--show",), {"type": int, "default": 0, "metavar": "N",
@@ -284,7 +300,8 @@ COMMANDS = (
         o.Option(("--savepoint",), {"help": "kafka: resume from this savepoint"}),
         o.Option(("--resume",), {"action": "store_true", "help": "files: finish the run "
                                  "stopped last (Ctrl-C or killed) from its savepoint or "
-                                 "last checkpoint"}),
+                                 "last checkpoint; with --follow, follow on from it"}),
+        o.FOLLOW,
     ), True),
 )  # fmt: skip
 

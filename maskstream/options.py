@@ -60,6 +60,20 @@ OUT_DIR = Option(("--out",), {"required": True, "help": "folder for events-*.jso
 INPUT_FILE = Option(("--input",), {"required": True, "help": "a .jsonl file"})
 OUTPUT_FILE = Option(("--output",), {"help": "write here instead of stdout"})
 RUN_INPUT = Option(("--input",), {"help": "input folder (sets INPUT_PATH)"})
+# Without a value: the profile's FOLLOW_INTERVAL, else jobs.input_files.DEFAULT_FOLLOW_INTERVAL
+# (mask), AUDIT_FOLLOW_INTERVAL (audit).
+FOLLOW = Option(
+    ("--follow",),
+    {
+        "nargs": "?",
+        "const": "",
+        "metavar": "INTERVAL",
+        "help": "files: keep running; mask: list the input folder every INTERVAL (default 5s) and "
+        "mask new files as they land (rename them in whole); audit: audit what is new every "
+        "INTERVAL (default 1min). Ctrl-C stops",
+    },
+)
+AUDIT_FOLLOW_INTERVAL = "1min"
 RUN_OUTPUT = Option(
     ("--output",),
     {

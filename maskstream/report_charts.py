@@ -8,6 +8,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,6 @@ ORANGE = "#E69F00"
 GREEN = "#009E73"
 VERMILLION = "#D55E00"
 _PALETTE = (BLUE, ORANGE, GREEN, "#CC79A7", "#56B4E9", "#F0E442", VERMILLION)
-_OTHER_GREY = "#999999"
 
 _SVG_W = 760
 _PAD_L, _PAD_R, _PAD_T, _PAD_B = 56, 16, 14, 40
@@ -25,9 +25,10 @@ _COL_H = 260
 _HBAR_LABEL_W = 220
 _HBAR_ROW_H = 22
 _HBAR_MAX_ROWS = 40
-_STACK_MAX_SERIES = 6
 LEAK_TABLE_MAX = 1000
 _SHORT = 12
+NO_KEY = "(no key id)"
+UNCLASSIFIED = "(not classified)"
 
 _TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 
@@ -106,7 +107,9 @@ class Window:
     start: str
     end: str
     rows_masked: int
-    rows_quarantined: int
+    # None: the audit that sealed this window did not count quarantined records (a streaming
+    # audit of a topic); shown as "not counted", never as 0.
+    rows_quarantined: int | None
     masked_values: dict[str, int]
     detections: dict[str, int]
     leak_hits: int
@@ -114,10 +117,34 @@ class Window:
     prev_seal: str | None
     seal: str
     residual_values: dict[str, int] = field(default_factory=dict)
+    # Rows per token key id, rows quarantined per class, and the masked (quarantine) table's
+    # snapshot the audit run that sealed this window read (older rows lack them: {} and "").
+    tokens_by_key: dict[str, int] = field(default_factory=dict)
+    quarantined_by_class: dict[str, int] = field(default_factory=dict)
+    masked_snapshot: str = ""
+    quarantine_snapshot: str = ""
 
     @property
     def values_masked(self) -> int:
         return sum(self.masked_values.values())
+
+    @property
+    def rows_by_key(self) -> dict[str, int]:
+        """Rows per token key id; rows no key id accounts for are counted apart."""
+        rows = {k: v for k, v in self.tokens_by_key.items() if v > 0}
+        rest = self.rows_masked - sum(rows.values())
+        if rest > 0:
+            rows[NO_KEY] = rest
+        return rows
+
+    @property
+    def quarantine_classes(self) -> dict[str, int]:
+        """Rows quarantined per class; rows an older audit row did not classify counted apart."""
+        classes = {k: v for k, v in self.quarantined_by_class.items() if v > 0}
+        rest = (self.rows_quarantined or 0) - sum(classes.values())
+        if rest > 0:
+            classes[UNCLASSIFIED] = rest
+        return classes
 
 
 @dataclass
@@ -139,7 +166,9 @@ def parse_window(raw: dict[str, Any]) -> Window:
         start=as_text(raw.get("window_start")),
         end=as_text(raw.get("window_end")),
         rows_masked=as_count(raw.get("rows_masked")),
-        rows_quarantined=as_count(raw.get("rows_quarantined")),
+        rows_quarantined=(
+            None if raw.get("rows_quarantined") is None else as_count(raw["rows_quarantined"])
+        ),
         masked_values=parse_counts(raw.get("masked_values")),
         detections=parse_counts(raw.get("detections")),
         leak_hits=as_count(raw.get("leak_hits")),
@@ -147,6 +176,10 @@ def parse_window(raw: dict[str, Any]) -> Window:
         prev_seal=None if prev in (None, "") else str(prev),
         residual_values=parse_counts(raw.get("residual_values")),
         seal=as_text(raw.get("seal")),
+        tokens_by_key=parse_counts(raw.get("tokens_by_key")),
+        quarantined_by_class=parse_counts(raw.get("quarantined_by_class")),
+        masked_snapshot=as_text(raw.get("masked_snapshot")),
+        quarantine_snapshot=as_text(raw.get("quarantine_snapshot")),
     )
 
 
@@ -308,23 +341,31 @@ def hbar_chart(items: dict[str, int], *, kind: str, title: str, color: str) -> s
     return f"<figure><figcaption>{escape(title)}</figcaption>{''.join(parts)}{more}</figure>"
 
 
-def values_series(windows: list[Window]) -> list[Series]:
-    """Values masked per window, split by the busiest field:operator pairs plus 'other'."""
+def stacked_series(
+    windows: list[Window], counts: Callable[[Window], dict[str, int]]
+) -> list[Series]:
+    """One series per key of `counts(window)` (a key id, a quarantine class), largest first,
+    each in its own colour: few enough keys to name every one in the legend."""
     totals: Counter[str] = Counter()
-    for w in windows:
-        totals.update({k: max(0, v) for k, v in w.masked_values.items()})
+    per_window = [counts(w) for w in windows]
+    for c in per_window:
+        totals.update({k: max(0, v) for k, v in c.items()})
     ranked = [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
-    if len(ranked) > _STACK_MAX_SERIES + 1:
-        named, rest = ranked[:_STACK_MAX_SERIES], set(ranked[_STACK_MAX_SERIES:])
-    else:
-        named, rest = ranked, set()
-    series = [
-        Series(k, _PALETTE[i % len(_PALETTE)], [w.masked_values.get(k, 0) for w in windows])
-        for i, k in enumerate(named)
+    return [
+        Series(k, _PALETTE[i % len(_PALETTE)], [c.get(k, 0) for c in per_window])
+        for i, k in enumerate(ranked)
     ]
-    if rest:
-        other = [sum(v for k, v in w.masked_values.items() if k in rest) for w in windows]
-        series.append(Series(f"other ({len(rest)} pairs)", _OTHER_GREY, other))
-    if not series:
-        series = [Series("values masked", BLUE, [0] * len(windows))]
-    return series
+
+
+def values_per_field(windows: list[Window]) -> dict[str, int]:
+    """Values masked per field over all windows, labelled `field (operator)`: one bar a field,
+    whichever operators its policy versions used."""
+    by_field: dict[str, Counter[str]] = {}
+    for w in windows:
+        for pair, n in w.masked_values.items():
+            name, _, op = pair.partition(":")
+            by_field.setdefault(name, Counter())[op] += n
+    return {
+        f"{name} ({', '.join(sorted(o for o in ops if o)) or '?'})": sum(ops.values())
+        for name, ops in by_field.items()
+    }

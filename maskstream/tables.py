@@ -122,6 +122,20 @@ def snapshots_in_order(table: Table) -> list[Any]:
     return sorted(table.snapshots(), key=lambda s: s.sequence_number or 0)
 
 
+def append_snapshots(table: Table) -> set[int]:
+    """The ids of the table's snapshots that only appended rows."""
+    return {
+        s.snapshot_id
+        for s in table.snapshots()
+        if s.summary is not None and s.summary.operation.value == "append"
+    }
+
+
+def sequence_numbers(table: Table) -> dict[int, int]:
+    """Snapshot id -> its sequence number: the order of the commits."""
+    return {s.snapshot_id: s.sequence_number or 0 for s in table.snapshots()}
+
+
 def entries_written_by(table: Table, snapshot: Any) -> Iterator[Any]:
     """The manifest entries (added and deleted data files) that `snapshot` itself wrote."""
     for manifest in snapshot.manifests(table.io):

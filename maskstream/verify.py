@@ -19,13 +19,17 @@ from maskstream.table_history import (  # noqa: F401  (check_history: re-exporte
     check_history,
     check_sealed_snapshots,
 )
+from maskstream.verify_quarantine import (
+    WindowKey,
+    check_quarantine,
+    seal_key,
+    window_key,
+    window_size,
+)
 from udfs.crypto.digest import row_digests
 from udfs.crypto.seal import canonical_window, row_set_hash, seal_hash
 from udfs.policy.model import Policy, event_time_field
 from udfs.policy.sink import masked_types
-from udfs.sql_types import millis_text
-
-WindowKey = tuple[int, str, str]  # policy_version, window_start, window_end
 
 
 @dataclass
@@ -55,6 +59,9 @@ class VerifyReport:
     history_checked: list[str] = field(default_factory=list)
     # Rows committed after the last audit: not sealed yet, so not checked (and not a failure).
     pending: list[str] = field(default_factory=list)
+    # The seals' quarantine counts against the quarantine table (maskstream.verify_quarantine).
+    quarantine_problems: list[str] = field(default_factory=list)
+    quarantine_checked: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -67,6 +74,7 @@ class VerifyReport:
             not self.empty
             and not self.chain_problems
             and not self.history_problems
+            and not self.quarantine_problems
             and all(w.ok for w in self.windows)
         )
 
@@ -80,6 +88,9 @@ class VerifyReport:
         lines += [f"history: {p}" for p in self.history_problems]
         if self.history_checked and not self.history_problems:
             lines.append(f"history: append-only ({'; '.join(self.history_checked)})")
+        lines += [f"quarantine: {p}" for p in self.quarantine_problems]
+        if self.quarantine_checked and not self.quarantine_problems:
+            lines.append(self.quarantine_checked)
         lines += [f"pending: {p}" for p in self.pending]
         bad = sum(1 for w in self.windows if not w.ok)
         if self.empty:
@@ -94,6 +105,11 @@ class VerifyReport:
             if self.ok
             else f"FAILED: {bad} window(s) differ, {len(self.chain_problems)} chain problem(s), "
             f"{len(self.history_problems)} history problem(s)"
+            + (
+                f", {len(self.quarantine_problems)} quarantine problem(s)"
+                if self.quarantine_problems
+                else ""
+            )
         )
         return "\n".join(lines)
 
@@ -130,10 +146,20 @@ def verify_profile(config: JobConfig, policy: Policy) -> VerifyReport:
         report = verify_by_audit_run(policy, masked, ref.identifier, seals)
     else:
         report = verify_rows(policy, rows, seals)
-    for suffix, r, table in (("masked", ref, masked), ("audit", audit_ref, audit)):
+    q_ref, quarantine = tables.open_table(config, "quarantine")
+    counted = check_quarantine(q_ref, quarantine, seals, policy.dataset)
+    report.quarantine_problems += counted.problems
+    report.quarantine_checked = counted.summary
+    report.pending += counted.pending
+    checked_tables = (
+        ("masked", ref, masked),
+        ("quarantine", q_ref, quarantine),
+        ("audit", audit_ref, audit),
+    )
+    for suffix, r, table in checked_tables:
         if r is None or table is None:
             continue
-        history = check_history(table, r.identifier, provenance=suffix == "masked")
+        history = check_history(table, r.identifier, provenance=suffix != "audit")
         report.history_problems += history.problems
         report.history_checked.append(history.summary)
         if suffix == "masked":
@@ -170,15 +196,12 @@ def verify_by_audit_run(
     if not seals or any(not s.get("masked_snapshot") for s in seals):
         # No audit yet, or seals older than snapshot names: one audit of the whole table.
         return verify_rows(policy, [r for part in by_snapshot.values() for r in part], seals)
-    snapshots = table.snapshots()
-    order = {s.snapshot_id: s.sequence_number or 0 for s in snapshots}
+    order = tables.sequence_numbers(table)
     runs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for seal in seals:
         runs[int(seal["masked_snapshot"])].append(seal)
     known = sorted((order[run], run) for run in runs if run in order)
-    appends = {
-        s.snapshot_id for s in snapshots if s.summary and s.summary.operation.value == "append"
-    }
+    appends = tables.append_snapshots(table)
     parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
     pending, rewritten, moved = 0, Counter[int](), []
     for snapshot, rows in by_snapshot.items():
@@ -233,14 +256,8 @@ def compare_windows(
 ) -> list[WindowResult]:
     """Each window of `rows` against its seal among `seals` (one seal per window): counts,
     row-set hash, and each row against its own digest."""
-    by_key = {
-        (int(r["policy_version"]), millis_text(r["window_start"]), millis_text(r["window_end"])): r
-        for r in seals
-    }
-    size = None
-    if seals:
-        first = seals[0]
-        size = pd.Timestamp(first["window_end"]) - pd.Timestamp(first["window_start"])
+    by_key = {seal_key(r): r for r in seals}
+    size = window_size(seals)
 
     types = masked_types(policy)
     names = list(types)
@@ -256,14 +273,7 @@ def compare_windows(
     digests: dict[WindowKey, list[str]] = defaultdict(list)
     altered: Counter[WindowKey] = Counter()
     for row, digest, fresh in zip(rows, stored, recomputed, strict=True):
-        ts = pd.Timestamp(row[event_time])
-        if size is None:
-            start = ts.floor("h")
-            end = start + pd.Timedelta(hours=1)
-        else:
-            start = pd.Timestamp(ts.value - ts.value % size.value)
-            end = start + size
-        key = (int(row["policy_version"]), millis_text(start), millis_text(end))
+        key = window_key(row["policy_version"], row[event_time], size)
         digests[key].append(str(digest))
         if digest != fresh:
             altered[key] += 1

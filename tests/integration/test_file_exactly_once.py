@@ -99,7 +99,7 @@ def test_a_run_stopped_with_a_savepoint_is_finished_by_resume(
         raise
     stopped_at = count_rows(config, "masked")
     assert 0 < stopped_at < ROWS
-    with pytest.raises(ConfigError, match=r"already masked.*--resume"):
+    with pytest.raises(ConfigError, match=r"stopped run was not finished.*run mask --resume"):
         run_mask_locally(config)
     assert count_rows(config, "masked") == stopped_at  # the refusal wrote nothing
     assert run_mask_locally(config, resume=True) == 0
@@ -108,6 +108,26 @@ def test_a_run_stopped_with_a_savepoint_is_finished_by_resume(
     capsys.readouterr()
     assert run_mask_locally(config) == 0
     assert "nothing new" in capsys.readouterr().out
+    assert count_rows(config, "masked") == ROWS
+    _files_are_known_by_content(config, tmp_path, capsys)
+
+
+def _files_are_known_by_content(
+    config: JobConfig, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy of a masked file under a new name adds nothing; a masked file edited in place
+    stops the run (by its digest, though its record count is the same)."""
+    first, *_ = sorted((tmp_path / "in").glob("*.jsonl"))
+    body = first.read_bytes()
+    (tmp_path / "in" / "copied-again.jsonl").write_bytes(body)
+    assert run_mask_locally(config) == 0
+    out = capsys.readouterr().out
+    assert "nothing new" in out and "copied-again.jsonl = " + first.name in out
+    assert count_rows(config, "masked") == ROWS
+    (tmp_path / "in" / "copied-again.jsonl").unlink()
+    first.write_bytes(body[:-1] + b" \n")  # one space more: the same records, other bytes
+    with pytest.raises(ConfigError, match=r"content changed after it was masked"):
+        run_mask_locally(config)
     assert count_rows(config, "masked") == ROWS
 
 

@@ -85,7 +85,7 @@ def test_explain_outside_a_checkout_reads_the_installed_conf_and_sql(
     share = installed / "share" / "maskstream"
     assert f"-- derived from {share}/conf/policies/customers.yaml" in done.stdout
     # Relative paths of the config resolve against the current folder, not the package.
-    assert f"'path' = '{tmp_path}/data/demo/customers/events'" in done.stdout
+    assert f"'path' = '{tmp_path}/data/raw/customers'" in done.stdout
     assert "INSERT INTO `customers_masked`" in done.stdout
 
 
@@ -101,4 +101,4 @@ def test_the_project_variable_points_an_installed_package_at_a_checkout(
     done = _maskstream(installed, tmp_path, "explain", MASKSTREAM_PROJECT_DIR=str(REPO))
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"-- derived from {REPO}/conf/policies/customers.yaml" in done.stdout
-    assert f"'path' = '{REPO}/data/demo/customers/events'" in done.stdout
+    assert f"'path' = '{REPO}/data/raw/customers'" in done.stdout

@@ -60,10 +60,16 @@ SEALED_FIELDS = (
     # The snapshot of the masked Iceberg table the audit read (None when it read a topic): the
     # seal names the table state it covers, so the chain and the table history check each other.
     "masked_snapshot",
+    # Quarantined records per error class ({"malformed_json": 2}, None when the audit could not
+    # count them), and the quarantine table's snapshot the audit counted up to.
+    "quarantined_by_class",
+    "quarantine_snapshot",
 )
 # Sealed fields that audit rows written before them do not have: a missing one is left out of
 # the seal, so those rows still verify.
-LATER_FIELDS = frozenset({"residual_values", "masked_snapshot"})
+LATER_FIELDS = frozenset(
+    {"residual_values", "masked_snapshot", "quarantined_by_class", "quarantine_snapshot"}
+)
 
 
 def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +79,8 @@ def canonical_window(row: dict[str, Any]) -> dict[str, Any]:
     for name in ("window_start", "window_end"):
         out[name] = millis_text(out[name])
     for name in ("policy_version", "rows_masked", "rows_quarantined", "leak_hits"):
-        out[name] = int(out[name])
+        # rows_quarantined is None where the audit could not count quarantine.
+        out[name] = None if out.get(name) is None else int(out[name])
     return out
 
 

@@ -60,15 +60,18 @@ class WindowSummary:
     def __init__(self, operators: dict[str, str]):
         self._operators = operators  # field -> operator name
 
-    def __call__(
+    def __call__(  # noqa: PLR0917 - Flink passes the aggregate's columns by position
         self,
         masked_fields: pd.Series,
         residual_fields: pd.Series,
         row_digests: pd.Series,
         token_key_ids: pd.Series,
+        error_classes: pd.Series,
         leak_counts: pd.Series,
         *counts: pd.Series,
     ) -> str:
+        # Quarantined records (an error class, no digest) are counted by class, nothing else.
+        quarantined = {str(k): int(n) for k, n in error_classes.value_counts().items()}
         masked = {f"{name}:{op}": 0 for name, op in self._operators.items()}
         for value in masked_fields.dropna():
             for name in str(value).split(","):
@@ -76,10 +79,13 @@ class WindowSummary:
                     masked[f"{name}:{self._operators[name]}"] += 1
         return json.dumps(
             {
-                "rows_masked": len(row_digests),
+                "rows_masked": int(row_digests.notna().sum()),
+                "quarantined": quarantined,
                 "masked_values": masked,
-                "detections": {e: int(c.sum()) for e, c in zip(ENTITY_TYPES, counts, strict=True)},
-                "leak_hits": int(leak_counts.sum()),
+                "detections": {
+                    e: int(c.fillna(0).sum()) for e, c in zip(ENTITY_TYPES, counts, strict=True)
+                },
+                "leak_hits": int(leak_counts.fillna(0).sum()),
                 # Raw values the mask job's residual check found and replaced, per field.
                 "residuals": _residual_counts(residual_fields),
                 # Rows per token key id: shows a key rotation taking effect.
@@ -123,11 +129,24 @@ class SealChain(KeyedProcessFunction):
     """Keyed by dataset: each window's seal hashes its fields and the previous seal. The last
     seal lives in checkpointed state, so the chain survives restarts."""
 
-    def __init__(self, masked_snapshot: int | None = None, prev_seal: str | None = None):
+    def __init__(
+        self,
+        masked_snapshot: int | None = None,
+        prev_seal: str | None = None,
+        *,
+        counts_quarantine: bool = False,
+        quarantine_snapshot: int | None = None,
+    ):
         # The Iceberg snapshot the job reads (None for a topic), written into every seal.
         self._masked_snapshot = None if masked_snapshot is None else str(masked_snapshot)
         # The last seal of the chain so far (an earlier audit's), which the first links to.
         self._prev_seal = prev_seal
+        # Whether the windows count quarantined records (not when the job cannot read them:
+        # their counts are then NULL, "not counted", never 0), and up to which snapshot.
+        self._counts_quarantine = counts_quarantine
+        self._quarantine_snapshot = (
+            None if quarantine_snapshot is None else str(quarantine_snapshot)
+        )
 
     def open(self, runtime_context: RuntimeContext) -> None:
         self._last = runtime_context.get_state(ValueStateDescriptor("last_seal", Types.STRING()))
@@ -135,10 +154,14 @@ class SealChain(KeyedProcessFunction):
     def process_element(self, value: Row, ctx: KeyedProcessFunction.Context):  # type: ignore[no-untyped-def]
         window = dict(zip(SUMMARY_INPUT, value, strict=True))
         summary = json.loads(window.pop("summary"))
+        quarantined = summary["quarantined"] if self._counts_quarantine else None
         window.update(
             rows_masked=summary["rows_masked"],
-            # Quarantined records never reach the masked table; counted once quarantine exists.
-            rows_quarantined=0,
+            rows_quarantined=None if quarantined is None else sum(quarantined.values()),
+            quarantined_by_class=(
+                None if quarantined is None else json.dumps(quarantined, sort_keys=True)
+            ),
+            quarantine_snapshot=self._quarantine_snapshot,
             masked_values=json.dumps(summary["masked_values"], sort_keys=True),
             detections=json.dumps(summary["detections"], sort_keys=True),
             leak_hits=summary["leak_hits"],

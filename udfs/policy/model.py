@@ -298,11 +298,19 @@ class AuditPolicyError(ValueError):
     """The policy lacks what the audit job needs (a kept event-time field)."""
 
 
-def event_time_field(policy: Policy) -> str:
-    """The kept, time.event-tagged TIMESTAMP(3) field: what the audit job and verify window by."""
+def event_time_name(policy: Policy) -> str | None:
+    """The kept, time.event-tagged TIMESTAMP(3) field, if the policy has one."""
     for f in policy.fields:
         if f.is_keep and "time.event" in f.tags and f.input_type == SqlType("TIMESTAMP(3)"):
             return f.name
+    return None
+
+
+def event_time_field(policy: Policy) -> str:
+    """The kept, time.event-tagged TIMESTAMP(3) field: what the audit job and verify window by."""
+    name = event_time_name(policy)
+    if name is not None:
+        return name
     raise AuditPolicyError(
         f"{policy.source}: the audit job windows by event time, but no kept TIMESTAMP(3) field "
         "is tagged time.event. Fix: tag the event timestamp `tags: [time.event]` with "

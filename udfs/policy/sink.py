@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from udfs.policy.model import Policy
 
 STRING, INT, BIGINT = SqlType("STRING"), SqlType("INT"), SqlType("BIGINT")
+TIMESTAMP = SqlType("TIMESTAMP(3)")
 
 
 class Column(NamedTuple):
@@ -50,6 +51,10 @@ QUARANTINE_COLUMNS: tuple[Column, ...] = (
     Column("payload_digest", STRING, "HMAC-SHA256 of the raw bytes under the active token key"),
     Column("payload_bytes", BIGINT),
     Column("payload_shape", STRING, "letters -> X/x, digits -> n, other non-ASCII -> *, cut"),
+    # The audit counts each rejected record in the window of its event time, or of the time it
+    # was taken in when its event time could not be read.
+    Column("event_time", TIMESTAMP, "the record's event time, when it could be read"),
+    Column("ingested_at", TIMESTAMP, "when the mask job took the record in (UTC)"),
 )
 VERDICT_FIELDS = tuple(c.name for c in QUARANTINE_COLUMNS[3:])
 

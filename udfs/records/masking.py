@@ -88,9 +88,12 @@ class RecordMasker:
         }
         out["_status"] = np.where(valid, OK, QUARANTINED).astype(object)
         out["_payload_bytes"] = [len(p) if p is not None else 0 for p in payloads]
+        taken_in = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("ms").to_pydatetime()
         for i in np.flatnonzero(~valid).tolist():
             error = parsed.errors[i]
             assert error is not None
+            out["_event_time"][i] = error.event_time
+            out["_ingested_at"][i] = taken_in
             out["_error_class"][i] = error.error_class
             out["_error_field"][i] = error.field_name
             out["_payload_digest"][i] = payload_digest(self.keys, payloads[i])

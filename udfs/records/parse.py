@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from udfs.policy.model import Policy
+from udfs.policy.model import Policy, event_time_name
 from udfs.sql_types import SqlType
 
 MAX_RECORD_BYTES = 256 * 1024
@@ -74,6 +74,8 @@ class Reject(Exception):  # noqa: N818 - a verdict, not an error of the program
         super().__init__(error_class)
         self.error_class = error_class
         self.field_name = field_name
+        # The record's event time, when it was read although another field was at fault.
+        self.event_time: Any = None
 
 
 @dataclass
@@ -194,15 +196,31 @@ def parse_one(payload: bytes | None, policy: Policy) -> dict[str, Any]:
             if rule.name in doc.repeated:
                 raise Reject("duplicate_key", rule.name)
     out: dict[str, Any] = {}
-    for rule in policy.fields:
-        value = doc.get(rule.name)
-        if value is None:
-            if rule.required:
-                raise Reject("missing_field", rule.name)
-            out[rule.name] = None
-        else:
-            out[rule.name] = _convert(value, rule.input_type, rule.name)
+    try:
+        for rule in policy.fields:
+            value = doc.get(rule.name)
+            if value is None:
+                if rule.required:
+                    raise Reject("missing_field", rule.name)
+                out[rule.name] = None
+            else:
+                out[rule.name] = _convert(value, rule.input_type, rule.name)
+    except Reject as reject:
+        reject.event_time = _event_time_of(doc, policy)
+        raise
     return out
+
+
+def _event_time_of(doc: dict[str, Any], policy: Policy) -> Any:
+    """The record's event time if it reads as one, else None: the audit counts a rejected
+    record in its event-time window when it can."""
+    name = event_time_name(policy)
+    if name is None or doc.get(name) is None:
+        return None
+    try:
+        return _convert(doc[name], SqlType("TIMESTAMP(3)"), name)
+    except Reject:
+        return None
 
 
 def parse_payloads(payloads: Sequence[bytes | None], policy: Policy) -> ParsedBatch:

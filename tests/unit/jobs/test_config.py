@@ -27,7 +27,7 @@ def test_flags_override_profile() -> None:
 
 def test_relative_paths_resolve_against_the_project() -> None:
     config = load_config("local")
-    assert config.variables["INPUT_PATH"] == str(REPO / "data" / "demo" / "customers" / "events")
+    assert config.variables["INPUT_PATH"] == str(REPO / "data" / "raw" / "customers")
     assert config.policy_path == REPO / "conf" / "policies" / "customers.yaml"
 
 
@@ -45,7 +45,7 @@ def test_each_dataset_gets_its_own_folders_and_topics() -> None:
     payments = REPO / "conf" / "policies" / "payments.yaml"
     local = load_config("local", policy=payments)
     assert local.dataset == "payments"
-    assert local.variables["OUTPUT_PATH"] == str(REPO / "data/demo/payments/masked")
+    assert local.variables["OUTPUT_PATH"] == str(REPO / "data/masked/payments/masked")
     kafka = load_config("kafka", policy=payments, variables={"X_PATH": "/t/${DATASET}/x"})
     assert kafka.variables["RAW_TOPIC"] == "payments.raw"
     assert kafka.variables["TRANSACTIONAL_ID_PREFIX"] == "maskstream-mask-payments"
@@ -128,3 +128,21 @@ def test_output_flag_moves_the_iceberg_warehouse_and_its_catalog(tmp_path) -> No
     config = load_config("local", variables=_variables(args))
     assert config.variables["ICEBERG_WAREHOUSE"] == f"file://{tmp_path / 'w'}"
     assert config.variables["ICEBERG_CATALOG_URI"] == f"jdbc:sqlite:{tmp_path / 'w'}/catalog.db"
+
+
+def test_raw_input_and_masked_output_live_in_separate_trees_under_one_data_dir() -> None:
+    default = load_config("local").variables
+    moved = load_config("local", variables={"DATA_DIR": "/srv/ms"}).variables
+    assert default["INPUT_PATH"] == str(REPO / "data/raw/customers")
+    for name in ("ICEBERG_WAREHOUSE_DIR", "OUTPUT_PATH", "QUARANTINE_PATH", "AUDIT_PATH"):
+        assert default[name].startswith(str(REPO / "data/masked/")), name
+    for name in ("CHECKPOINT_DIR", "POLICY_REGISTRY_DIR"):
+        assert default[name].startswith(str(REPO / "data/state/")), name
+    # `make run` moves every tree at once with --var DATA_DIR=data/demo; nothing stays behind.
+    assert all(
+        moved[k].startswith("/srv/ms/")
+        for k in moved
+        if k.endswith(("_PATH", "_DIR"))
+        if k != "DATA_DIR"
+    )
+    assert moved["ICEBERG_CATALOG_URI"] == "jdbc:sqlite:/srv/ms/masked/warehouse/catalog.db"
